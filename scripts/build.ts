@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { webviewViteConfig } from './webviewViteConfig';
+
+/**
+ * Builds everything that runs: the extension host bundle, the CLI, the webviews and sql.js's
+ * WebAssembly. `--watch` rebuilds on change. Output goes to dist/, which is what the .vsix holds.
+ */
+const ROOT = path.resolve(__dirname, '..');
+const DIST = path.join(ROOT, 'dist');
+const WEBVIEW_SURFACES = ['canvas'] as const;
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+const shared: esbuild.BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  absWorkingDir: ROOT,
+  // Prefer ES module builds: jsonc-parser's UMD build hides its requires from bundlers.
+  mainFields: ['module', 'main'],
+};
+
+const extensionOptions: esbuild.BuildOptions = {
+  ...shared,
+  entryPoints: ['src/extension/extension.ts'],
+  outfile: 'dist/extension.js',
+  // `vscode` is provided by the extension host at run time.
+  external: ['vscode'],
+};
+
+const cliOptions: esbuild.BuildOptions = {
+  ...shared,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/cli.js',
+  banner: { js: '#!/usr/bin/env node' },
+  define: { DAGSTREAM_VERSION: JSON.stringify(packageVersion()) },
+};
+
+async function copySqlWasm(): Promise<void> {
+  // sql.js loads its engine from this file at run time; it must sit beside the bundles.
+  await copyFile(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(DIST, 'sql-wasm.wasm'));
+}
+
+async function buildOnce(): Promise<void> {
+  const started = Date.now();
+  await rm(DIST, { recursive: true, force: true });
+  await mkdir(DIST, { recursive: true });
+  await Promise.all([esbuild.build(extensionOptions), esbuild.build(cliOptions), copySqlWasm()]);
+  for (const surface of WEBVIEW_SURFACES) await viteBuild(webviewViteConfig(surface));
+  process.stdout.write(`Built dist/ (extension, cli, webviews: ${WEBVIEW_SURFACES.join(', ')}, sql-wasm) in ${Date.now() - started} ms\n`);
+}
+
+async function watch(): Promise<void> {
+  await mkdir(DIST, { recursive: true });
+  await copySqlWasm();
+  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(cliOptions)]);
+  await Promise.all(contexts.map((context) => context.watch()));
+  for (const surface of WEBVIEW_SURFACES) await viteBuild(webviewViteConfig(surface, true));
+  process.stdout.write('Watching src/ and webview/ for changes (Ctrl+C to stop)\n');
+}
+
+function main(): void {
+  const run = process.argv.includes('--watch') ? watch() : buildOnce();
+  run.catch((error: unknown) => {
+    process.stderr.write(`Build failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
+
+main();

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { createNewDag, serializeDag } from '../../core/dag/createNewDag';
+import { parseDagText } from '../../core/dag/parseDagText';
+import { toDagGraphDto, toProblemDto } from './toDagGraphDto';
+
+describe('toDagGraphDto', () => {
+  it('turns the new-DAG template into two nodes, one edge and previews', () => {
+    const graph = toDagGraphDto(parseDagText(serializeDag(createNewDag('weather', '2026-01-01'))));
+    expect(graph?.dagId).toBe('weather');
+    expect(graph?.tasks.map((t) => [t.taskId, t.upstream, t.position])).toEqual([
+      ['extract', [], { x: 0, y: 0 }],
+      ['load', ['extract'], { x: 280, y: 0 }],
+    ]);
+    expect(graph?.tasks[0]?.preview).toMatch(/^echo/);
+  });
+
+  it('truncates long previews to one line and drops malformed positions', () => {
+    const text = JSON.stringify({
+      version: 1,
+      dag_id: 'x',
+      tasks: [{ task_id: 't', operator: 'bash', bash_command: `${'x'.repeat(100)}\nsecond line`, position: { x: 'left' } }],
+    });
+    const task = toDagGraphDto(parseDagText(text))?.tasks[0];
+    expect(task?.preview).toHaveLength(60);
+    expect(task?.position).toBeUndefined();
+  });
+
+  it('has no graph for text that is not a DAG, and converts problems to line/character ranges', () => {
+    const parsed = parseDagText('[1, 2]');
+    expect(toDagGraphDto(parsed)).toBeUndefined();
+    expect(toProblemDto(parsed.problems[0]!).range).toEqual({ startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 6 });
+  });
+});

@@ -1,0 +1,8 @@
+import '@xyflow/react/dist/style.css';
+import './canvas.css';
+import { createRoot } from 'react-dom/client';
+import { CanvasApp } from './CanvasApp';
+
+const container = document.getElementById('root');
+if (!container) throw new Error('The DAG canvas needs an element with id "root" in its HTML shell.');
+createRoot(container).render(<CanvasApp />);

@@ -1,0 +1,30 @@
+import type { CanvasCommand } from '../../src/protocol/dagCanvasProtocol';
+
+/** The part of VS Code's webview API this surface uses. */
+interface VsCodeApi<State> {
+  postMessage(message: CanvasCommand): void;
+  getState(): State | undefined;
+  setState(state: State): void;
+}
+
+declare function acquireVsCodeApi<State>(): VsCodeApi<State>;
+
+/** UI state that survives the webview being hidden and shown (no retainContextWhenHidden). */
+export interface CanvasViewState {
+  viewport?: { x: number; y: number; zoom: number };
+}
+
+// acquireVsCodeApi may be called only once per webview document.
+const api = acquireVsCodeApi<CanvasViewState>();
+
+export function postCommand(command: CanvasCommand): void {
+  api.postMessage(command);
+}
+
+export function loadViewState(): CanvasViewState {
+  return api.getState() ?? {};
+}
+
+export function saveViewState(state: CanvasViewState): void {
+  api.setState(state);
+}
