@@ -1,0 +1,77 @@
+import type { TaskSpec } from '../dag/dagFile';
+
+/**
+ * What an operator needs to run one try of one task, and what it reports back. The scheduler
+ * builds the context; operators never touch the metadata store directly.
+ */
+
+/** The values available to `{{ ... }}` templates, with Airflow's names. */
+export interface TemplateContext {
+  /** Logical date as YYYY-MM-DD. */
+  ds: string;
+  ds_nodash: string;
+  /** Logical date as an ISO timestamp with offset, e.g. `2026-11-25T13:00:00+00:00`. */
+  ts: string;
+  ts_nodash: string;
+  logical_date: string;
+  data_interval_start: string;
+  data_interval_end: string;
+  run_id: string;
+  dag: { dag_id: string };
+  task: { task_id: string; operator: string };
+  params: Record<string, unknown>;
+  ti: {
+    task_id: string;
+    try_number: number;
+    /** Airflow's `ti.xcom_pull(task_ids, key='return_value')`; a list of ids gives a list of values. */
+    xcom_pull(taskIds: string | string[], key?: string): unknown;
+  };
+}
+
+/** Everything about the try being started. */
+export interface TaskRunContext {
+  dagId: string;
+  runId: string;
+  taskId: string;
+  tryNumber: number;
+  maxTries: number;
+  /** Absolute workspace folder: default cwd, and the base of `code_file` paths. */
+  workspaceDir: string;
+  /** Absolute path of this try's log file; the operator appends the task's output to it. */
+  logFile: string;
+  /** Kill the try and fail it after this long; undefined = no limit. */
+  executionTimeoutMs?: number;
+  template: TemplateContext;
+  /** Interpreter settings (`dagstream.pythonPath` and friends); defaults apply when absent. */
+  interpreters?: { python?: string; node?: string; bash?: string };
+}
+
+/** How a try ended. `skipped` is Airflow's AirflowSkipException (bash exit code 99). */
+export interface TaskOutcome {
+  state: 'success' | 'failed' | 'skipped';
+  /** The task's return value (its `return_value` XCom); must be JSON-serialisable. */
+  xcom?: unknown;
+  /** Why the try failed, in a sentence that says what to do where it can. */
+  error?: string;
+  exitCode?: number;
+  /** True when the try was stopped by its execution timeout. */
+  timedOut?: boolean;
+}
+
+/** A try that has been started. */
+export interface RunningTask {
+  /** Process group leader of the task's process tree; undefined for in-process operators. */
+  readonly pid: number | undefined;
+  /** Identity of that process (start time from /proc), stored so a reused PID is never killed. */
+  readonly processToken: string | undefined;
+  /** Settles when the try has ended and every process of it is gone. Never rejects. */
+  readonly outcome: Promise<TaskOutcome>;
+  /** Stops the try (the whole process tree: SIGTERM, then SIGKILL after a grace period). */
+  kill(reason: string): void;
+}
+
+/** One task kind. `start` must not block: user code runs in child processes. */
+export interface Operator {
+  readonly name: string;
+  start(task: TaskSpec, context: TaskRunContext): RunningTask;
+}
