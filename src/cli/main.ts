@@ -4,6 +4,10 @@ import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { createNewDag, serializeDag } from '../core/dag/createNewDag';
 import { DAG_FILE_SUFFIX } from '../core/dag/dagFile';
+import { registerRecordCommands } from './commands/registerRecordCommands';
+import { registerSchedulerCommand } from './commands/registerSchedulerCommand';
+import { registerTestCommand } from './commands/registerTestCommand';
+import { registerWriteCommands } from './commands/registerWriteCommands';
 import { validateFiles } from './validateFiles';
 
 // Set by the build from package.json; the fallback covers running the sources directly.
@@ -40,6 +44,10 @@ function buildProgram(): Command {
       process.stdout.write(`Created ${file}\n`);
     });
 
+  registerTestCommand(program);
+  registerWriteCommands(program);
+  registerSchedulerCommand(program);
+  registerRecordCommands(program);
   return program;
 }
 

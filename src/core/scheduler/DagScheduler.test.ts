@@ -1,0 +1,261 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DagFile, TaskSpec } from '../dag/dagFile';
+import type { RunningTask, TaskOutcome, TaskRunContext } from '../executor/taskExecution';
+import type { MetadataStore } from '../store/MetadataStore';
+import { openMetadataStore } from '../store/openMetadataStore';
+import { compileDag } from './compileDag';
+import { DagScheduler, type DagSchedulerOptions } from './DagScheduler';
+
+/**
+ * The scheduler against the real metadata store and a fake operator whose behaviour is written
+ * in the task itself: `do: "ok" | "fail" | "skip" | "hang"`, `ms` to take that long, `xcom`.
+ */
+interface FakeTask extends TaskSpec {
+  do?: 'ok' | 'fail' | 'skip' | 'hang';
+  ms?: number;
+  xcom?: unknown;
+}
+
+const started: { taskId: string; tryNumber: number; at: number; context: TaskRunContext }[] = [];
+const live = new Set<string>();
+let maxConcurrent = 0;
+
+function fakeStartTask(spec: TaskSpec, context: TaskRunContext): RunningTask {
+  const task = spec as FakeTask;
+  started.push({ taskId: spec.task_id, tryNumber: context.tryNumber, at: Date.now(), context });
+  live.add(spec.task_id);
+  maxConcurrent = Math.max(maxConcurrent, live.size);
+  let settle!: (outcome: TaskOutcome) => void;
+  const outcome = new Promise<TaskOutcome>((resolve) => (settle = resolve));
+  const finish = (o: TaskOutcome) => {
+    live.delete(spec.task_id);
+    settle(o);
+  };
+  const behaviour = task.do ?? 'ok';
+  const timer =
+    behaviour === 'hang'
+      ? undefined
+      : setTimeout(() => {
+          if (behaviour === 'ok') finish({ state: 'success', ...(task.xcom === undefined ? {} : { xcom: task.xcom }) });
+          else if (behaviour === 'skip') finish({ state: 'skipped' });
+          else finish({ state: 'failed', error: `${spec.task_id} failed on purpose`, exitCode: 1 });
+        }, task.ms ?? 1);
+  return {
+    pid: undefined,
+    processToken: undefined,
+    outcome,
+    kill: (reason) => {
+      if (timer) clearTimeout(timer);
+      finish({ state: 'failed', error: reason });
+    },
+  };
+}
+
+const stores: MetadataStore[] = [];
+
+async function setup(dag: Partial<DagFile> & { tasks: FakeTask[] }, options: Partial<DagSchedulerOptions> = {}) {
+  const workspaceDir = await mkdtemp(path.join(tmpdir(), 'dagstream-scheduler-'));
+  const store = await openMetadataStore({ workspaceDir });
+  stores.push(store);
+  const file: DagFile = { version: 1, dag_id: 'd', schedule: null, ...dag };
+  const scheduler = new DagScheduler({ store, workspaceDir, startTask: fakeStartTask, ...options });
+  scheduler.addDag(compileDag(file), 'd.dag.json');
+  await scheduler.start();
+  return { scheduler, store, workspaceDir };
+}
+
+async function runOnce(dag: Partial<DagFile> & { tasks: FakeTask[] }, options: Partial<DagSchedulerOptions> = {}) {
+  const env = await setup(dag, options);
+  const run = env.scheduler.triggerRun('d', {});
+  const finished = await env.scheduler.waitForRun('d', run.runId);
+  const states = Object.fromEntries(env.store.listTaskInstances('d', run.runId).map((ti) => [ti.taskId, ti.state]));
+  return { ...env, run: finished, states };
+}
+
+afterEach(async () => {
+  started.length = 0;
+  live.clear();
+  maxConcurrent = 0;
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+});
+
+describe('DagScheduler', () => {
+  it('runs a chain in order and passes return values downstream', async () => {
+    const { run, states, store } = await runOnce({
+      tasks: [
+        { task_id: 'extract', operator: 'empty', xcom: { rows: 3 } },
+        { task_id: 'load', operator: 'empty', upstream: ['extract'] },
+      ],
+    });
+    expect(run.state).toBe('success');
+    expect(states).toEqual({ extract: 'success', load: 'success' });
+    expect(started.map((s) => s.taskId)).toEqual(['extract', 'load']);
+    expect(started[1]!.context.template.ti.xcom_pull('extract')).toEqual({ rows: 3 });
+    expect(store.getXCom('d', run.runId, 'extract')?.value).toEqual({ rows: 3 });
+  });
+
+  it('propagates a failure as upstream_failed and fails the run', async () => {
+    const { run, states } = await runOnce({
+      tasks: [
+        { task_id: 'a', operator: 'empty', do: 'fail' },
+        { task_id: 'b', operator: 'empty', upstream: ['a'] },
+        { task_id: 'c', operator: 'empty', upstream: ['b'] },
+        { task_id: 'cleanup', operator: 'empty', upstream: ['b'], trigger_rule: 'all_done' },
+      ],
+    });
+    // The run fails because leaf c is upstream_failed, even though the all_done leaf succeeded.
+    expect(states).toEqual({ a: 'failed', b: 'upstream_failed', c: 'upstream_failed', cleanup: 'success' });
+    expect(run.state).toBe('failed');
+  });
+
+  it('propagates skips, and none_failed_min_one_success joins a skipped branch', async () => {
+    const { run, states } = await runOnce({
+      tasks: [
+        { task_id: 'branch_a', operator: 'empty', do: 'skip' },
+        { task_id: 'after_a', operator: 'empty', upstream: ['branch_a'] },
+        { task_id: 'branch_b', operator: 'empty' },
+        { task_id: 'join', operator: 'empty', upstream: ['after_a', 'branch_b'], trigger_rule: 'none_failed_min_one_success' },
+      ],
+    });
+    expect(states).toEqual({ branch_a: 'skipped', after_a: 'skipped', branch_b: 'success', join: 'success' });
+    expect(run.state).toBe('success');
+  });
+
+  it('retries a failing task after retry_delay and records every try', async () => {
+    const { states, store, run } = await runOnce({
+      tasks: [{ task_id: 'flaky', operator: 'empty', do: 'fail', retries: 2, retry_delay: 0.05 }],
+    });
+    expect(states.flaky).toBe('failed');
+    const tries = store.listTries('d', run.runId, 'flaky');
+    expect(tries.map((t) => [t.tryNumber, t.state])).toEqual([
+      [1, 'failed'],
+      [2, 'failed'],
+      [3, 'failed'],
+    ]);
+    const starts = started.map((s) => s.at);
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(45);
+    expect(store.getTaskInstance('d', run.runId, 'flaky')?.tryNumber).toBe(3);
+  });
+
+  it('keeps a pool to its slots', async () => {
+    const { store, scheduler } = await setup({
+      tasks: ['a', 'b', 'c', 'd'].map((id) => ({ task_id: id, operator: 'empty', pool: 'narrow', ms: 30 })),
+    });
+    store.upsertPool({ name: 'narrow', slots: 1 });
+    const run = scheduler.triggerRun('d', {});
+    expect((await scheduler.waitForRun('d', run.runId)).state).toBe('success');
+    expect(maxConcurrent).toBe(1);
+  });
+
+  it('honours max_active_tasks and starts higher priority_weight first', async () => {
+    const { run } = await runOnce({
+      max_active_tasks: 1,
+      tasks: [
+        { task_id: 'low', operator: 'empty', priority_weight: 1, ms: 5 },
+        { task_id: 'high', operator: 'empty', priority_weight: 10, ms: 5 },
+        { task_id: 'mid', operator: 'empty', priority_weight: 5, ms: 5 },
+      ],
+    });
+    expect(run.state).toBe('success');
+    expect(maxConcurrent).toBe(1);
+    expect(started.map((s) => s.taskId)).toEqual(['high', 'mid', 'low']);
+  });
+
+  it('counts downstream weights into priority (Airflow weight_rule=downstream)', async () => {
+    const { run } = await runOnce(
+      {
+        tasks: [
+          { task_id: 'lonely', operator: 'empty', ms: 5 },
+          { task_id: 'head', operator: 'empty', ms: 5 },
+          { task_id: 'tail1', operator: 'empty', upstream: ['head'] },
+          { task_id: 'tail2', operator: 'empty', upstream: ['tail1'] },
+        ],
+      },
+      { parallelism: 1 },
+    );
+    expect(run.state).toBe('success');
+    expect(started[0]!.taskId).toBe('head');
+  });
+
+  it('cancels a run: the running task is killed, pending tasks are skipped, the run fails', async () => {
+    const { scheduler, store } = await setup({
+      tasks: [
+        { task_id: 'slow', operator: 'empty', do: 'hang' },
+        { task_id: 'next', operator: 'empty', upstream: ['slow'] },
+      ],
+    });
+    const run = scheduler.triggerRun('d', {});
+    await new Promise((r) => setTimeout(r, 30));
+    expect(store.getTaskInstance('d', run.runId, 'slow')?.state).toBe('running');
+    scheduler.cancelRun('d', run.runId);
+    const finished = await scheduler.waitForRun('d', run.runId);
+    expect(finished.state).toBe('failed');
+    expect(store.getTaskInstance('d', run.runId, 'slow')?.state).toBe('failed');
+    expect(store.getTaskInstance('d', run.runId, 'next')?.state).toBe('skipped');
+  });
+
+  it('clears a finished task and its downstream so that they run again', async () => {
+    const { scheduler, store, run } = await runOnce({
+      tasks: [
+        { task_id: 'a', operator: 'empty' },
+        { task_id: 'b', operator: 'empty', upstream: ['a'] },
+      ],
+    });
+    scheduler.clearTask('d', run.runId, 'a', { downstream: true });
+    const again = await scheduler.waitForRun('d', run.runId);
+    expect(again.state).toBe('success');
+    expect(store.getTaskInstance('d', run.runId, 'a')?.tryNumber).toBe(2);
+    expect(store.getTaskInstance('d', run.runId, 'b')?.tryNumber).toBe(2);
+  });
+
+  it('explains why a task waits', async () => {
+    const { scheduler } = await setup({
+      tasks: [
+        { task_id: 'slow', operator: 'empty', do: 'hang' },
+        { task_id: 'next', operator: 'empty', upstream: ['slow'] },
+      ],
+    });
+    const run = scheduler.triggerRun('d', {});
+    await new Promise((r) => setTimeout(r, 30));
+    expect(scheduler.explain('d', run.runId, 'next').join('\n')).toMatch(/slow \(running\)/);
+    expect(scheduler.explain('d', run.runId, 'slow').join('\n')).toMatch(/running \(try 1 of 1/);
+    scheduler.cancelRun('d', run.runId);
+    await scheduler.waitForRun('d', run.runId);
+  });
+
+  it('recovers a task left running by a dead scheduler: retried when it has retries, else failed', async () => {
+    const workspaceDir = await mkdtemp(path.join(tmpdir(), 'dagstream-recover-'));
+    const dag = compileDag({
+      version: 1,
+      dag_id: 'd',
+      schedule: null,
+      tasks: [
+        { task_id: 'with_retry', operator: 'empty', retries: 1, retry_delay: 0 },
+        { task_id: 'no_retry', operator: 'empty' },
+      ],
+    });
+    const first = await openMetadataStore({ workspaceDir });
+    const crashed = new DagScheduler({ store: first, workspaceDir, startTask: (spec, context) => ({ ...fakeStartTask({ ...spec, do: 'hang' } as FakeTask, context), pid: 999_999 }) });
+    crashed.addDag(dag, 'd.dag.json');
+    await crashed.start();
+    const run = crashed.triggerRun('d', {});
+    await new Promise((r) => setTimeout(r, 30));
+    first.flushJournal();
+    // No stop(), no close(): the process "died". A new scheduler opens the same workspace.
+    const second = await openMetadataStore({ workspaceDir });
+    stores.push(second);
+    const killed: number[] = [];
+    const recovered = new DagScheduler({ store: second, workspaceDir, startTask: fakeStartTask, reaper: { reap: async (pid) => void killed.push(pid) } });
+    recovered.addDag(dag, 'd.dag.json');
+    await recovered.start();
+    const finished = await recovered.waitForRun('d', run.runId);
+    expect(killed).toEqual([999_999, 999_999]);
+    expect(second.getTaskInstance('d', run.runId, 'with_retry')).toMatchObject({ state: 'success', tryNumber: 2 });
+    expect(second.getTaskInstance('d', run.runId, 'no_retry')).toMatchObject({ state: 'failed', tryNumber: 1 });
+    expect(finished.state).toBe('failed');
+    await crashed.stop(0);
+  });
+});

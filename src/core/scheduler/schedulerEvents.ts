@@ -1,0 +1,30 @@
+import type { DagRunRecord, TaskInstanceRecord } from '../store/metadataRecords';
+import type { RunState, TaskState } from './taskStates';
+
+/**
+ * What the engine tells its subscribers (the extension's views, the CLI's progress output).
+ * Events are notifications after the fact; the metadata store already holds the new state.
+ */
+export interface SchedulerEvents {
+  runCreated: { run: DagRunRecord };
+  runStateChanged: { dagId: string; runId: string; state: RunState; previous: RunState; run: DagRunRecord };
+  taskStateChanged: {
+    dagId: string;
+    runId: string;
+    taskId: string;
+    state: TaskState;
+    previous: TaskState;
+    tryNumber: number;
+    startDate?: string;
+    endDate?: string;
+    ti: TaskInstanceRecord;
+  };
+  xcomPushed: { dagId: string; runId: string; taskId: string; key: string; value: unknown };
+  /** A DAG file could not be loaded; the scheduler keeps running the others. */
+  dagFileProblem: { fileLoc: string; messages: string[] };
+  /** Something the scheduler did that a person watching should know (orphans recovered, ...). */
+  notice: { message: string };
+}
+
+export type SchedulerEventName = keyof SchedulerEvents;
+export type SchedulerListener<K extends SchedulerEventName> = (event: SchedulerEvents[K]) => void;
