@@ -1,8 +1,8 @@
-import { Background, Controls, MiniMap, ReactFlow, type ColorMode, type Viewport } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow, useEdgesState, useNodesState, type ColorMode, type Edge, type Viewport } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
 import { isCanvasNotification, type DidChangeDocumentNotification } from '../../src/protocol/dagCanvasProtocol';
 import { ProblemsBanner } from './ProblemsBanner';
-import { TaskNode } from './TaskNode';
+import { TaskNode, type TaskFlowNode } from './TaskNode';
 import { toFlowElements } from './toFlowElements';
 import { loadViewState, postCommand, saveViewState } from './vscodeApi';
 
@@ -36,14 +36,22 @@ export function CanvasApp() {
     };
   }, []);
 
-  const elements = useMemo(() => (documentState?.graph ? toFlowElements(documentState.graph, documentState.problems) : { nodes: [], edges: [] }), [documentState]);
+  // React Flow measures nodes and reports it through onNodesChange; keeping nodes in its state
+  // hooks (rather than recomputing them on every render) is what lets the minimap draw them.
+  const [nodes, setNodes, onNodesChange] = useNodesState<TaskFlowNode>([]);
+  const [edges, setEdges, onEdgesChange] = useEdgesState<Edge>([]);
+  useEffect(() => {
+    const elements = documentState?.graph ? toFlowElements(documentState.graph, documentState.problems) : { nodes: [], edges: [] };
+    setNodes(elements.nodes);
+    setEdges(elements.edges);
+  }, [documentState, setNodes, setEdges]);
 
   if (!documentState) {
     return <div className="canvas-loading">Loading DAG…</div>;
   }
   const graph = documentState.graph;
   return (
-    <div className="canvas-root" data-testid="dag-canvas" data-node-count={elements.nodes.length} data-edge-count={elements.edges.length}>
+    <div className="canvas-root" data-testid="dag-canvas" data-node-count={nodes.length} data-edge-count={edges.length}>
       <header className="canvas-toolbar">
         <span className="canvas-title">{graph?.dagId || documentState.fileName}</span>
         {graph && <span className="canvas-schedule">{graph.schedule === null ? 'manual trigger only' : `schedule ${graph.schedule}`}</span>}
@@ -57,8 +65,10 @@ export function CanvasApp() {
       {graph ? (
         <div className="canvas-flow">
           <ReactFlow
-            nodes={elements.nodes}
-            edges={elements.edges}
+            nodes={nodes}
+            edges={edges}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
             nodeTypes={NODE_TYPES}
             colorMode={colorMode}
             nodesDraggable={false}
@@ -69,7 +79,7 @@ export function CanvasApp() {
           >
             <Background />
             <Controls showInteractive={false} />
-            <MiniMap pannable zoomable />
+            <MiniMap pannable zoomable ariaLabel="Overview of the DAG" />
           </ReactFlow>
         </div>
       ) : (

@@ -1,0 +1,198 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertPrerequisites, CHROMIUM } from '../../scripts/checkPrerequisites';
+import { ensureCodeServer } from '../../scripts/codeServer/installCodeServer';
+import { launchChromium, type LaunchedChromium } from '../../scripts/codeServer/launchChromium';
+import { startCodeServer, type RunningCodeServer, type StartCodeServerOptions } from '../../scripts/codeServer/startCodeServer';
+import { buildSuite, REPO_ROOT } from './buildSuite';
+import { runSuiteInCodeServer } from './runSuiteInCodeServer';
+import { runNewDagUiTest } from './ui/newDag.ui';
+
+const SUITE_TIMEOUT_MS = 180_000;
+const RESULTS_DIR = join(REPO_ROOT, 'test-results');
+const VSIX = join(REPO_ROOT, 'dagstream.vsix');
+
+/**
+ * The tests run in a trusted workspace: restricted mode makes the canvas read-only, and a test of
+ * restricted mode needs its own instance with trust on (code-server's default).
+ */
+const TEST_USER_SETTINGS: Record<string, unknown> = {
+  'security.workspace.trust.enabled': false,
+};
+
+interface Tally {
+  passed: number;
+  failed: number;
+}
+
+/** What is still running or on disk; undone in reverse order on success, failure and Ctrl+C alike. */
+const cleanups: Array<() => Promise<void>> = [];
+let cleaning: Promise<void> | undefined;
+/** Set by Ctrl+C/SIGTERM: the handler cleans up and exits, and nothing new may start meanwhile. */
+let interrupted = false;
+
+/** Idempotent: a Ctrl+C during a failing run and the run's own end share one cleanup. */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    while (cleanups.length > 0) {
+      const cleanup = cleanups.pop();
+      await cleanup?.().catch((error: unknown) => console.error(`[vscode] cleanup failed: ${(error as Error).message}`));
+    }
+  })();
+  return cleaning;
+}
+
+/**
+ * Registers a cleanup and returns a function that runs it now instead of at the end. It runs once;
+ * a second caller waits for the first one's run to finish.
+ */
+function deferCleanup(cleanup: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  const once = (): Promise<void> => (running ??= cleanup());
+  cleanups.push(once);
+  return once;
+}
+
+/** A code-server on a fresh temp workspace for the duration of `use`. */
+async function withCodeServer<T>(
+  label: string,
+  options: Omit<StartCodeServerOptions, 'workspaceFolder'>,
+  use: (server: RunningCodeServer) => Promise<T>,
+): Promise<T> {
+  const workspace = await mkdtemp(join(tmpdir(), `dagstream-${label}-workspace-`));
+  const removeWorkspace = deferCleanup(() => rm(workspace, { recursive: true, force: true }));
+  try {
+    const started = Date.now();
+    const server = await startCodeServer({ ...options, workspaceFolder: workspace });
+    const stopServer = deferCleanup(() => server.stop());
+    if (interrupted) return await new Promise<never>(() => undefined);
+    console.log(`[vscode] ${label}: code-server answered /healthz in ${elapsed(started)} (${server.url})`);
+    try {
+      return await use(server);
+    } finally {
+      await stopServer();
+    }
+  } finally {
+    await removeWorkspace();
+  }
+}
+
+/** The extension's mocha suite inside code-server's extension host, the extension loaded from the repo. */
+async function runIntegrationSuite(chromium: LaunchedChromium, extensionTestsPath: string): Promise<Tally> {
+  const options = { enableSmokeTestDriver: true, userSettings: TEST_USER_SETTINGS };
+  const result = await withCodeServer('suite', options, (server) => {
+    console.log('[vscode] suite: running in the extension host');
+    return runSuiteInCodeServer(chromium.context, {
+      workbenchUrl: server.url,
+      extensionDevelopmentPath: REPO_ROOT,
+      extensionTestsPath,
+      timeoutMs: SUITE_TIMEOUT_MS,
+      failureScreenshot: join(RESULTS_DIR, 'failure-suite.png'),
+      onLog: (line) => console.log(`  ${line}`),
+    });
+  });
+  console.log(`[vscode] suite: finished in ${(result.durationMs / 1000).toFixed(1)} s, exit code ${result.exitCode ?? 'none'}`);
+  if (result.counts && (result.exitCode === 0) === (result.counts.failed === 0)) {
+    return { passed: result.counts.passed, failed: result.counts.failed };
+  }
+  // The suite crashed, timed out or never started: the workbench's log usually says why.
+  console.error('[vscode] suite: the workbench log (last 60 lines), for diagnosis:');
+  for (const line of result.workbenchLog.slice(-60)) console.error(`    ${line}`);
+  if (result.exitCode === undefined) {
+    console.error(
+      `[vscode] suite: no result within ${SUITE_TIMEOUT_MS / 1000} s. If the suite printed nothing, the workbench ` +
+        'ignored the payload (code-server 4.139 needs --vscode-option enable-smoke-test-driver).',
+    );
+  }
+  const counts = result.counts ?? { passed: 0, failed: 0 };
+  return { passed: counts.passed, failed: Math.max(counts.failed, 1) };
+}
+
+/** The packaged extension, installed from dagstream.vsix into a separate code-server, driven as a user. */
+async function runUiTests(chromium: LaunchedChromium): Promise<Tally> {
+  const options = { vsixToInstall: VSIX, userSettings: TEST_USER_SETTINGS };
+  const outcome = await withCodeServer('ui', options, (server) =>
+    runNewDagUiTest(chromium.context, { workbenchUrl: server.url, dagName: 'weather', resultsDir: RESULTS_DIR }),
+  );
+  const seconds = (outcome.durationMs / 1000).toFixed(1);
+  if (outcome.passed) {
+    console.log(`  ✔ ${outcome.name} (${seconds} s; screenshot ${outcome.screenshot ?? 'none'})`);
+    return { passed: 1, failed: 0 };
+  }
+  console.log(`  ✘ ${outcome.name} (${seconds} s)\n    ${outcome.error ?? ''}\n    screenshot: ${outcome.screenshot ?? 'none'}`);
+  return { passed: 0, failed: 1 };
+}
+
+async function main(): Promise<number> {
+  const args = new Set(process.argv.slice(2));
+  const runSuite = !args.has('--ui-only');
+  const runUi = !args.has('--suite-only');
+  const started = Date.now();
+
+  assertPrerequisites('run the VS Code tests', [CHROMIUM]);
+  for (const [file, make] of [
+    [join(REPO_ROOT, 'dist', 'extension.js'), 'npm run build'],
+    [VSIX, 'npm run package'],
+  ] as const) {
+    if (!existsSync(file)) throw new Error(`Cannot run the VS Code tests: ${file} is missing; run \`${make}\` first.`);
+  }
+  await mkdir(RESULTS_DIR, { recursive: true });
+  // Screenshots of an earlier run would pass for this run's.
+  for (const name of await readdir(RESULTS_DIR)) {
+    if (name === 'new-dag-canvas.png' || /^failure-.*\.png$/.test(name)) await rm(join(RESULTS_DIR, name));
+  }
+
+  const install = await ensureCodeServer();
+  console.log(`[vscode] code-server ${install.version}`);
+  const extensionTestsPath = await buildSuite();
+
+  const chromium = await launchChromium();
+  deferCleanup(() => chromium.close());
+
+  const tally: Tally = { passed: 0, failed: 0 };
+  const add = (t: Tally): void => {
+    tally.passed += t.passed;
+    tally.failed += t.failed;
+  };
+  if (runSuite) add(await runIntegrationSuite(chromium, extensionTestsPath));
+  if (interrupted) return new Promise<number>(() => undefined);
+  if (runUi) {
+    console.log('[vscode] ui: the packaged extension (dagstream.vsix) driven through the workbench');
+    add(await runUiTests(chromium));
+  }
+  await cleanUp();
+  console.log(`[vscode] done in ${elapsed(started)}`);
+  console.log(`vscode: ${tally.passed} passed, ${tally.failed} failed`);
+  return tally.failed > 0 ? 1 : 0;
+}
+
+function elapsed(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
+
+function onSignal(signal: NodeJS.Signals, exitCode: number): void {
+  // `on`, not `once`: Ctrl+C reaches us twice (from the terminal and relayed by tsx), and a second
+  // signal without a handler would kill us in the middle of the cleanup.
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`[vscode] ${signal}: stopping code-server and Chromium`);
+    void cleanUp().finally(() => process.exit(exitCode));
+  });
+}
+
+onSignal('SIGINT', 130);
+onSignal('SIGTERM', 143);
+
+main()
+  .then((code) => {
+    process.exitCode = code;
+  })
+  .catch(async (error: unknown) => {
+    console.error(`[vscode] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    await cleanUp();
+    console.log('vscode: 0 passed, 1 failed');
+    process.exitCode = 1;
+  });
