@@ -25,7 +25,11 @@ export interface RunSummary {
 /** A run with its task instances and return values, in the CLI's JSON shape. */
 export function describeRun(store: Pick<MetadataStore, 'listTaskInstances' | 'getXCom'>, run: DagRunRecord): RunSummary {
   const tasks: Record<string, TaskSummary> = {};
-  for (const ti of store.listTaskInstances(run.dagId, run.runId)) {
+  // In the order they ran, so that the table reads like the run; tasks that never started last.
+  const instances = store
+    .listTaskInstances(run.dagId, run.runId)
+    .sort((a, b) => (a.startDate ?? '\uffff').localeCompare(b.startDate ?? '\uffff') || a.taskId.localeCompare(b.taskId));
+  for (const ti of instances) {
     tasks[ti.taskId] = {
       state: ti.state,
       try_number: ti.tryNumber,

@@ -143,12 +143,14 @@ describe('dagstream scheduler', () => {
       let output = '';
       child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      logs.push(() => output);
       return { child, output: () => output };
     };
+    const logs: (() => string)[] = [];
     const waitFor = async (predicate: () => boolean, what: string, timeoutMs = 30_000) => {
       const deadline = Date.now() + timeoutMs;
       while (!predicate()) {
-        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; scheduler output:\n${logs.map((l) => l()).join('\n---\n')}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     };
@@ -161,16 +163,20 @@ describe('dagstream scheduler', () => {
     expect(runId).toBeDefined();
     await waitFor(() => existsSync(path.join(dir, 'slow.pid')), 'the slow task to start');
     const orphanPid = Number(readFileSync(path.join(dir, 'slow.pid'), 'utf8'));
+    // tsx runs the CLI in a child process: kill the real scheduler, the lock holder, by its pid.
+    const schedulerPid = (JSON.parse(readFileSync(path.join(dir, '.dagstream', 'scheduler.lock'), 'utf8')) as { pid: number }).pid;
+    process.kill(schedulerPid, 'SIGKILL');
+    await waitFor(() => !isAlive(schedulerPid), 'the scheduler to die');
     first.child.kill('SIGKILL');
-    await waitFor(() => first.child.exitCode !== null || first.child.signalCode !== null, 'the scheduler to die');
     expect(isAlive(orphanPid)).toBe(true);
 
     const second = start();
     await waitFor(() => second.output().includes(`${runId}  run success`), 'the run to succeed after restart', 60_000);
     expect(second.output()).toMatch(/Recovered crash\/\S+\/slow try 1: up for retry/);
     expect(isAlive(orphanPid)).toBe(false);
-    second.child.kill('SIGTERM');
-    await waitFor(() => second.child.exitCode !== null, 'the scheduler to stop on SIGTERM');
+    const secondPid = (JSON.parse(readFileSync(path.join(dir, '.dagstream', 'scheduler.lock'), 'utf8')) as { pid: number }).pid;
+    process.kill(secondPid, 'SIGTERM');
+    await waitFor(() => second.output().includes('scheduler stopped'), 'the scheduler to stop on SIGTERM');
     expect(second.output()).toContain('scheduler stopped');
 
     const runs = JSON.parse(dagstream(['runs', 'crash', '--json'], dir).stdout) as RunJson[];
@@ -189,8 +195,9 @@ describe('dagstream scheduler', () => {
     while (!output.includes('scheduler started') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const second = dagstream(['scheduler', '--workspace', dir], dir);
     expect(second.code).not.toBe(0);
-    expect(second.stderr).toContain(`pid ${child.pid}`);
-    child.kill('SIGTERM');
+    const holder = (JSON.parse(readFileSync(path.join(dir, '.dagstream', 'scheduler.lock'), 'utf8')) as { pid: number }).pid;
+    expect(second.stderr).toContain(`Another Dagstream scheduler (pid ${holder}`);
+    process.kill(holder, 'SIGTERM');
   }, 60_000);
 });
 

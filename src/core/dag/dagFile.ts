@@ -3,7 +3,8 @@
  *
  * Keys use Apache Airflow's names so that Airflow users recognise them and so that export to
  * an Airflow Python file is a direct mapping. The text document is the source of truth; these
- * types describe what a valid document contains once parsed.
+ * types describe what a valid document contains once parsed; `schemas/dag.schema.json` is the
+ * complete description, operator arguments included (see dagSchema.ts).
  */
 
 /** The only file format version this build reads and writes. */
@@ -12,7 +13,7 @@ export const DAG_FILE_VERSION = 1;
 /** The file name suffix that marks a DAG file in a workspace. */
 export const DAG_FILE_SUFFIX = '.dag.json';
 
-/** Durations are seconds, or strings such as `"30s"`, `"5m"`, `"1h30m"`. */
+/** Durations are seconds, or strings such as `"30s"`, `"5m"`, `"1h30m"` (see parseDuration.ts). */
 export type Duration = number | string;
 
 /** Airflow's trigger rules: when a task may run given the states of its upstream tasks. */
@@ -102,5 +103,7 @@ export interface DagFile {
   params?: Record<string, Record<string, unknown>>;
   default_args?: DefaultArgs;
   tags?: string[];
+  /** Templates that render to JSON keep its type (Airflow's NativeEnvironment) instead of becoming strings. */
+  render_template_as_native_obj?: boolean;
   tasks: TaskSpec[];
 }

@@ -7,7 +7,7 @@ export async function parseDagFileId(file: string): Promise<string> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new Error(`Cannot read DAG file ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`Cannot read DAG file ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const parsed = parseDagText(text);
   const errors = parsed.problems.filter((p) => p.severity === 'error');

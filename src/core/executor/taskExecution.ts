@@ -44,6 +44,10 @@ export interface TaskRunContext {
   template: TemplateContext;
   /** Interpreter settings (`dagstream.pythonPath` and friends); defaults apply when absent. */
   interpreters?: { python?: string; node?: string; bash?: string };
+  /** Time between SIGTERM and SIGKILL when the try is killed or times out; default 5 s. */
+  killGraceMs?: number;
+  /** Airflow's DAG-level `render_template_as_native_obj`: `"{{ expr }}"` arguments keep their type. */
+  renderTemplateAsNativeObj?: boolean;
 }
 
 /** How a try ended. `skipped` is Airflow's AirflowSkipException (bash exit code 99). */
@@ -53,6 +57,8 @@ export interface TaskOutcome {
   xcom?: unknown;
   /** Why the try failed, in a sentence that says what to do where it can. */
   error?: string;
+  /** A note on a success or skip, e.g. why the task skipped itself; shown beside the state. */
+  message?: string;
   exitCode?: number;
   /** True when the try was stopped by its execution timeout. */
   timedOut?: boolean;
@@ -73,5 +79,7 @@ export interface RunningTask {
 /** One task kind. `start` must not block: user code runs in child processes. */
 export interface Operator {
   readonly name: string;
+  /** Arguments that are not templates (e.g. a python task's `code`, which gets the context instead). */
+  readonly untemplatedArguments?: readonly string[];
   start(task: TaskSpec, context: TaskRunContext): RunningTask;
 }

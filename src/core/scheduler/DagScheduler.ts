@@ -740,6 +740,7 @@ export class DagScheduler {
       logFile: path.join(this.options.workspaceDir, logPath),
       ...(task.executionTimeoutMs === undefined ? {} : { executionTimeoutMs: task.executionTimeoutMs }),
       template: buildTemplateContext(this.store, active.run, task, ti.tryNumber),
+      renderTemplateAsNativeObj: active.dag.compiled.renderNative,
       ...(this.options.interpreters ? { interpreters: this.options.interpreters } : {}),
     };
     let handle: RunningTask;

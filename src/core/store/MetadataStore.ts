@@ -54,6 +54,12 @@ export interface MetadataStore {
   flushJournal(): void;
   /** Atomic snapshot of the whole database; resolves once it is durable on disk. */
   checkpoint(): Promise<void>;
+  /**
+   * Read-only stores: picks up what the scheduler holding the lock wrote since the store was opened
+   * or last reloaded (new snapshot and journal entries). A writable store is always current; for
+   * it this does nothing.
+   */
+  reload(): void;
   /** Flushes, checkpoints (unless read-only) and releases the database. */
   close(): Promise<void>;
 }
