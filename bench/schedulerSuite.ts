@@ -41,11 +41,13 @@ async function runDag(file: DagFile, options: { parallelism?: number; validateTe
   const workspaceDir = await mkdtemp(path.join(tmpdir(), 'dagstream-bench-'));
   const started = performance.now();
   let dag = file;
+  let validateMs = 0;
   if (options.validateText) {
     // Include validation in the scale figure, from text, as `dagstream test` does it.
     const parsed = parseDagText(JSON.stringify(file));
     if (parsed.problems.length > 0 || !parsed.dag) throw new Error(`Benchmark DAG is invalid: ${parsed.problems[0]?.message}`);
     dag = parsed.dag;
+    validateMs = performance.now() - started;
   }
   const store = await openMetadataStore({ workspaceDir });
   store.upsertPool({ name: 'default_pool', slots: 1_000_000 });
@@ -58,14 +60,18 @@ async function runDag(file: DagFile, options: { parallelism?: number; validateTe
   });
   scheduler.addDag(compileDag(dag), 'bench.dag.json');
   await scheduler.start();
+  // The event loop is watched from the trigger to the end of the run: the scheduler's work.
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
   const run = scheduler.triggerRun('bench', {});
   const finished = await scheduler.waitForRun('bench', run.runId);
+  loop.disable();
   const totalMs = performance.now() - started;
   if (finished.state !== 'success') throw new Error(`Benchmark run ended ${finished.state}; see ${workspaceDir}/.dagstream/logs`);
   await scheduler.stop(0);
   await store.close();
   await rm(workspaceDir, { recursive: true, force: true });
-  return { totalMs, successAt, runningAt };
+  return { totalMs, validateMs, loopMaxMs: loop.max / 1e6, successAt, runningAt };
 }
 
 function spawnTrue(): Promise<void> {
@@ -103,10 +109,7 @@ export async function runSchedulerSuite(): Promise<BenchMetric[]> {
   const bare = Math.min(...bareTimes);
 
   const small = await runDag(fanOutFanIn(1_000), { validateText: true });
-  const histogram = monitorEventLoopDelay({ resolution: 1 });
-  histogram.enable();
   const large = await runDag(fanOutFanIn(10_000), { validateText: true });
-  histogram.disable();
   const perTaskSmall = small.totalMs / 1_000;
   const perTaskLarge = large.totalMs / 10_000;
 
@@ -132,6 +135,7 @@ export async function runSchedulerSuite(): Promise<BenchMetric[]> {
       target: '<= 1.5',
       note: 'per-task overhead at 10,000 tasks vs at 1,000 tasks, same shape',
     },
-    { name: 'event_loop_max_delay_ms', value: round(histogram.max / 1e6, 1), unit: 'ms', target: '< 50 ms', note: 'worst event-loop delay while the 10,000-task DAG ran' },
+    { name: 'scale_10k_validate_ms', value: round(large.validateMs, 1), unit: 'ms', note: 'of which: parsing and validating the 10,000-task DAG file (synchronous, before the run)' },
+    { name: 'event_loop_max_delay_ms', value: round(large.loopMaxMs, 1), unit: 'ms', target: '< 50 ms', note: 'worst event-loop delay from trigger to the end of the 10,000-task run' },
   ];
 }

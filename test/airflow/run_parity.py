@@ -380,7 +380,7 @@ def main() -> int:
         raise SystemExit(f"run_parity: no *.dag.json in {corpus}")
 
     root = Path(tempfile.mkdtemp(prefix="dagstream-airflow-parity-"))
-    print(f"work folder: {root}{'' if args.keep else ' (removed at the end; --keep to keep it)'}")
+    print(f"work folder: {root}{'' if args.keep else ' (removed at the end unless something fails; --keep keeps it)'}")
     dags = {f: json.loads(f.read_text(encoding="utf-8")) for f in files}
     recorded: dict[str, Any] = {}
     version = None
@@ -446,7 +446,10 @@ def main() -> int:
                         for c in comparisons],
         }, indent=2, default=repr) + "\n", encoding="utf-8")
 
-    if not args.keep:
+    any_failed = any(not c.passed or c.airflow.error for c in comparisons)
+    if args.keep or any_failed:
+        print(f"\nwork folder kept: {root}")
+    else:
         shutil.rmtree(root, ignore_errors=True)
     if args.airflow_only:
         errors = [c for c in comparisons if c.airflow.error]

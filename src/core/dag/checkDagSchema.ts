@@ -66,6 +66,12 @@ function classify(error: ErrorObject, path: JSONPath, location: SchemaErrorLocat
     if (first === 'tasks') return { code: 'invalid-tasks', message: '"tasks" must be a list of task objects.' };
     if (first === 'schedule') return { code: 'invalid-schedule', message: generic.message };
   }
+  if (first === 'params' && typeof second === 'string' && path.length === 2 && error.keyword === 'type') {
+    return {
+      code: 'invalid-param-schema',
+      message: `Param "${second}" must be a JSON Schema with a default, e.g. ${paramExample(error.data)}.`,
+    };
+  }
   if (first === 'tasks' && typeof second === 'number') {
     const owner = location.owner ?? `Task #${second + 1}`;
     if (path.length === 2 && error.keyword === 'type')
@@ -98,6 +104,13 @@ function classify(error: ErrorObject, path: JSONPath, location: SchemaErrorLocat
     };
   }
   return generic;
+}
+
+/** Airflow accepts a plain value as a param; here it becomes the default of a schema of its type. */
+function paramExample(value: unknown): string {
+  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  const json = JSON.stringify(value) ?? 'null';
+  return `{"type": "${type}", "default": ${json.length > 40 ? '...' : json}}`;
 }
 
 /** Airflow's operator classes, which Airflow users will type, and what Dagstream calls them. */

@@ -19,10 +19,10 @@ export const SCHEDULE_PRESETS: Readonly<Record<string, string | null>> = {
 
 /**
  * The croner options that read cron expressions as Airflow (croniter) does: exactly five fields,
- * `5/15`-style steps allowed, day-of-month and day-of-week combined with OR when both are set.
- * The scheduler must build its `Cron` objects with these too, so that what validates is what runs.
+ * `5/15`-style steps allowed, day-of-month and day-of-week combined with OR when both are set,
+ * as the scheduler's timetable reads them.
  */
-export const AIRFLOW_CRON_OPTIONS = { mode: '5-part', sloppyRanges: true, domAndDow: false } as const;
+const AIRFLOW_CRON_OPTIONS = { mode: '5-part', sloppyRanges: true, domAndDow: false } as const;
 
 const FIELD_NAMES = 'minute hour day-of-month month day-of-week';
 const EXAMPLE = '"0 6 * * *" (every day at 06:00)';

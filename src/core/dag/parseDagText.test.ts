@@ -230,6 +230,9 @@ describe('parseDagText', () => {
       'Param "n": "type" must be one of "array", "boolean", "integer", "null", "number", "object", "string" (got "strin"). Did you mean "string"? Fix the param\'s JSON Schema.',
       'Param "limit" has no "default", which a scheduled DAG needs: scheduled runs have nobody to ask for the value. Add a "default".',
     ]);
+    expect(messages('{"version": 1, "dag_id": "d", "params": {"city": "Lisbon"}, "tasks": []}')).toEqual([
+      'Param "city" must be a JSON Schema with a default, e.g. {"type": "string", "default": "Lisbon"}.',
+    ]);
     // Without a schedule, a param without default only makes manual triggers set it.
     expect(located(text.replace('"@daily"', 'null'))).toContain('9:5 warning param-without-default');
   });

@@ -395,9 +395,9 @@ export class DagScheduler {
     const run = this.activeRuns.get(key(dagId, runId))?.run ?? this.store.getRun(dagId, runId);
     if (!run) return [`DAG "${dagId}" has no run "${runId}".`];
     const active = this.activeRuns.get(key(dagId, runId));
-    const ti = active?.tis.get(taskId) ?? this.store.getTaskInstance(dagId, runId, taskId);
-    if (!ti) return [`Run ${runId} has no task "${taskId}".`];
     const task = dag?.compiled.taskById.get(taskId);
+    const ti = active?.tis.get(taskId) ?? this.store.getTaskInstance(dagId, runId, taskId) ?? (task ? newTaskInstance(run, task) : undefined);
+    if (!ti) return [`Run ${runId} has no task "${taskId}".`];
     const reasons: string[] = [];
     if (!dag || !task) reasons.push(`The DAG file defining "${dagId}" is not loaded (or no longer has task "${taskId}").`);
     if (dag && this.isPaused(dagId) && !this.options.ignorePause) reasons.push(`DAG "${dagId}" is paused; unpause it to let its runs proceed (dagstream unpause ${dagId}).`);
@@ -488,8 +488,10 @@ export class DagScheduler {
       params,
       queuedAt: this.now().toISOString(),
     };
+    // Task instances are written when they first change state, not here: creating a run of a
+    // 10,000-task DAG must not hold the event loop for 10,000 inserts. Until then a task
+    // instance is `none`, which is what readers assume for a task without a row.
     this.store.insertRun(run);
-    for (const task of dag.compiled.tasks) this.store.upsertTaskInstance(newTaskInstance(run, task));
     this.enqueueRun(run);
     this.emit('runCreated', { run });
     this.requestTick();
@@ -557,12 +559,9 @@ export class DagScheduler {
     const active: ActiveRun = { dag, run: { ...run, state: 'running', startDate: run.startDate ?? this.now().toISOString() }, tis: new Map(), dirty: new Set(), unfinished: 0, inFlight: 0, cancelled: false };
     const stored = new Map(this.store.listTaskInstances(run.dagId, run.runId).map((ti) => [ti.taskId, ti]));
     for (const task of dag.compiled.tasks) {
-      let ti = stored.get(task.taskId);
-      if (!ti) {
-        // A task added to the DAG file after the run was created joins it (Airflow's verify_integrity).
-        ti = newTaskInstance(active.run, task);
-        this.store.upsertTaskInstance(ti);
-      }
+      // No row yet: the task has not changed state in this run (or was added to the DAG file
+      // after the run was created, and joins it as Airflow's verify_integrity does).
+      const ti = stored.get(task.taskId) ?? newTaskInstance(active.run, task);
       active.tis.set(task.taskId, ti);
       if (!isFinishedTaskState(ti.state)) active.unfinished++;
       if (IN_FLIGHT_STATES.has(ti.state)) active.inFlight++;
