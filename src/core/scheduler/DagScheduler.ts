@@ -7,6 +7,7 @@ import type { DagRunRecord, RunType, TaskInstanceRecord } from '../store/metadat
 import { buildTemplateContext } from './buildTemplateContext';
 import type { CompiledDag, CompiledTask } from './compileDag';
 import { evaluateTriggerRule, summarizeUpstream } from './evaluateTriggerRule';
+import { followLogFile, type StopFollowing } from './followLogFile';
 import { tryLogPath } from './logPaths';
 import { ReadyLanes, type ReadyItem } from './ReadyLanes';
 import { retryDelayMs } from './retryDelay';
@@ -70,6 +71,8 @@ interface RunningTry {
   handle: RunningTask;
   startedAt: number;
   intent?: KillIntent;
+  /** Set while someone listens to `logAppended`. */
+  stopFollowing?: StopFollowing;
 }
 
 const DEFAULT_PARALLELISM = 32;
@@ -758,6 +761,10 @@ export class DagScheduler {
     this.poolUsage.set(task.pool, (this.poolUsage.get(task.pool) ?? 0) + task.poolSlots);
     this.dagActiveTasks.set(dagId, (this.dagActiveTasks.get(dagId) ?? 0) + 1);
     const entry: RunningTry = { active, task, handle, startedAt: performance.now() };
+    if (this.emitter.listenerCount('logAppended') > 0) {
+      const tryNumber = ti.tryNumber;
+      entry.stopFollowing = followLogFile(context.logFile, (text) => this.emit('logAppended', { dagId, runId, taskId: task.taskId, tryNumber, text }));
+    }
     this.running.set(key(dagId, runId, task.taskId), entry);
     this.setTaskState(active, ti, 'running');
     void handle.outcome.then(
@@ -769,6 +776,7 @@ export class DagScheduler {
   private onOutcome(entry: RunningTry, outcome: TaskOutcome, logPath: string): void {
     const { active, task } = entry;
     const { dagId, runId } = active.run;
+    entry.stopFollowing?.();
     this.running.delete(key(dagId, runId, task.taskId));
     this.poolUsage.set(task.pool, Math.max(0, (this.poolUsage.get(task.pool) ?? 0) - task.poolSlots));
     this.dagActiveTasks.set(dagId, Math.max(0, (this.dagActiveTasks.get(dagId) ?? 0) - 1));

@@ -1,4 +1,5 @@
 import type { DagFile, TaskSpec, TriggerRule } from '../dag/dagFile';
+import { parseDagDate } from '../dag/parseDagDate';
 import { parseDurationMs } from '../dag/parseDuration';
 
 /** Airflow's defaults for keys a DAG file leaves out. */
@@ -97,8 +98,8 @@ export function compileDag(file: DagFile): CompiledDag {
     dagId: file.dag_id,
     file,
     schedule: file.schedule ?? null,
-    startDate: parseDate(file.start_date),
-    endDate: parseDate(file.end_date),
+    startDate: parseDagDate(file.start_date),
+    endDate: parseDagDate(file.end_date),
     catchup: file.catchup ?? false,
     maxActiveRuns: positiveInt(file.max_active_runs, DEFAULT_MAX_ACTIVE_RUNS),
     maxActiveTasks: positiveInt(file.max_active_tasks, DEFAULT_MAX_ACTIVE_TASKS),
@@ -171,13 +172,6 @@ function computePriorityWeights(ordered: readonly CompiledTask[], taskById: Read
     }
     task.priorityWeight = total;
   }
-}
-
-function parseDate(value: unknown): Date | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
-  // A bare date is midnight UTC, as Airflow reads `start_date` without a timezone.
-  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 function positiveInt(value: unknown, fallback: number): number {

@@ -19,6 +19,8 @@ export interface SchedulerEvents {
     endDate?: string;
     ti: TaskInstanceRecord;
   };
+  /** New output in a running try's log (complete lines; the rest when the try ends). */
+  logAppended: { dagId: string; runId: string; taskId: string; tryNumber: number; text: string };
   xcomPushed: { dagId: string; runId: string; taskId: string; key: string; value: unknown };
   /** A DAG file could not be loaded; the scheduler keeps running the others. */
   dagFileProblem: { fileLoc: string; messages: string[] };

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isProcessAlive, processStartToken } from './processIdentity';
 
@@ -19,5 +20,22 @@ describe('processIdentity', () => {
     expect(isProcessAlive(0)).toBe(false);
     expect(isProcessAlive(-5)).toBe(false);
     if (process.platform === 'linux') expect(isProcessAlive(process.pid, '1@some-other-boot')).toBe(false);
+  });
+
+  it('counts a zombie (killed, not yet reaped by its parent) as dead', async () => {
+    if (process.platform !== 'linux') return;
+    // `sleep 5` (exec'd by sh) never reaps the background child, which stays a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number(
+        await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))),
+      );
+      for (let i = 0; i < 100 && !readFileSync(`/proc/${zombie}/stat`, 'utf8').includes(') Z'); i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(readFileSync(`/proc/${zombie}/stat`, 'utf8')).toContain(') Z');
+      expect(isProcessAlive(zombie)).toBe(false);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 });
