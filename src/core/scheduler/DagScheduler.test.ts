@@ -55,6 +55,7 @@ function fakeStartTask(spec: TaskSpec, context: TaskRunContext): RunningTask {
 }
 
 const stores: MetadataStore[] = [];
+const schedulers: DagScheduler[] = [];
 
 async function setup(dag: Partial<DagFile> & { tasks: FakeTask[] }, options: Partial<DagSchedulerOptions> = {}) {
   const workspaceDir = await mkdtemp(path.join(tmpdir(), 'dagstream-scheduler-'));
@@ -64,6 +65,7 @@ async function setup(dag: Partial<DagFile> & { tasks: FakeTask[] }, options: Par
   const scheduler = new DagScheduler({ store, workspaceDir, startTask: fakeStartTask, ...options });
   scheduler.addDag(compileDag(file), 'd.dag.json');
   await scheduler.start();
+  schedulers.push(scheduler);
   return { scheduler, store, workspaceDir };
 }
 
@@ -76,6 +78,7 @@ async function runOnce(dag: Partial<DagFile> & { tasks: FakeTask[] }, options: P
 }
 
 afterEach(async () => {
+  await Promise.all(schedulers.splice(0).map((s) => s.stop(0)));
   started.length = 0;
   live.clear();
   maxConcurrent = 0;
@@ -257,5 +260,63 @@ describe('DagScheduler', () => {
     expect(second.getTaskInstance('d', run.runId, 'with_retry')).toMatchObject({ state: 'success', tryNumber: 2 });
     expect(second.getTaskInstance('d', run.runId, 'no_retry')).toMatchObject({ state: 'failed', tryNumber: 1 });
     expect(finished.state).toBe('failed');
+  });
+
+  it('starts a scheduled DAG paused; unpaused with catchup it creates every missed interval, oldest first', async () => {
+    const now = new Date('2026-11-25T10:00:00Z');
+    const { scheduler, store } = await setup(
+      { schedule: '@daily', start_date: '2026-11-22', catchup: true, max_active_runs: 16, tasks: [{ task_id: 'a', operator: 'empty' }] },
+      { now: () => now },
+    );
+    expect(scheduler.isPaused('d')).toBe(true);
+    expect(scheduler.createDueRuns()).toEqual([]);
+    scheduler.setPaused('d', false);
+    const runs = scheduler.createDueRuns();
+    expect(runs.map((r) => [r.runId, r.dataIntervalStart, r.dataIntervalEnd])).toEqual([
+      ['scheduled__2026-11-22T00:00:00+00:00', '2026-11-22T00:00:00.000Z', '2026-11-23T00:00:00.000Z'],
+      ['scheduled__2026-11-23T00:00:00+00:00', '2026-11-23T00:00:00.000Z', '2026-11-24T00:00:00.000Z'],
+      ['scheduled__2026-11-24T00:00:00+00:00', '2026-11-24T00:00:00.000Z', '2026-11-25T00:00:00.000Z'],
+    ]);
+    await Promise.all(runs.map((r) => scheduler.waitForRun('d', r.runId)));
+    expect(scheduler.createDueRuns()).toEqual([]);
+    expect(store.listRuns('d').map((r) => r.state)).toEqual(['success', 'success', 'success']);
+    // The template context of a scheduled run carries its data interval.
+    expect(started.map((s) => s.context.template.ds).sort()).toEqual(['2026-11-22', '2026-11-23', '2026-11-24']);
+  });
+
+  it('without catchup creates only the latest interval, and max_active_runs holds back the rest', async () => {
+    const now = new Date('2026-11-25T10:00:00Z');
+    const { scheduler } = await setup({ schedule: '@daily', start_date: '2026-11-01', catchup: false, tasks: [{ task_id: 'a', operator: 'empty' }] }, { now: () => now });
+    scheduler.setPaused('d', false);
+    expect(scheduler.createDueRuns().map((r) => r.logicalDate)).toEqual(['2026-11-24T00:00:00.000Z']);
+  });
+
+  it('backfills a range, skipping successful runs unless reset, re-running failed ones on request', async () => {
+    const { scheduler, store } = await setup({ schedule: '@daily', start_date: '2026-11-01', tasks: [{ task_id: 'a', operator: 'empty' }] }, { ignorePause: true });
+    const first = scheduler.backfill('d', new Date('2026-11-01'), new Date('2026-11-03'));
+    expect(first.map((r) => r.runId)).toEqual(['backfill__2026-11-01T00:00:00+00:00', 'backfill__2026-11-02T00:00:00+00:00', 'backfill__2026-11-03T00:00:00+00:00']);
+    await Promise.all(first.map((r) => scheduler.waitForRun('d', r.runId)));
+    expect(scheduler.backfill('d', new Date('2026-11-01'), new Date('2026-11-04')).map((r) => r.logicalDate)).toEqual(['2026-11-04T00:00:00.000Z']);
+    const reset = scheduler.backfill('d', new Date('2026-11-01'), new Date('2026-11-01'), { reset: true });
+    expect(reset).toHaveLength(1);
+    const again = await scheduler.waitForRun('d', reset[0]!.runId);
+    expect(again.state).toBe('success');
+    expect(store.getTaskInstance('d', reset[0]!.runId, 'a')?.tryNumber).toBe(2);
+  });
+
+  it('holds a manual run of a paused DAG until it is unpaused, and says why', async () => {
+    const { scheduler } = await setup({ schedule: '@daily', start_date: '2026-11-01', tasks: [{ task_id: 'a', operator: 'empty' }] });
+    const run = scheduler.triggerRun('d', {});
+    await new Promise((r) => setTimeout(r, 30));
+    expect(started).toHaveLength(0);
+    expect(scheduler.explain('d', run.runId, 'a').join('\n')).toMatch(/paused/);
+    scheduler.setPaused('d', false);
+    expect((await scheduler.waitForRun('d', run.runId)).state).toBe('success');
+  });
+
+  it('times out through the operator and retries per policy, then fails the run', async () => {
+    const { run, store } = await runOnce({ tasks: [{ task_id: 'stuck', operator: 'empty', do: 'fail', retries: 1, retry_delay: 0, execution_timeout: '1s' }] });
+    expect(run.state).toBe('failed');
+    expect(store.listTries('d', run.runId, 'stuck')).toHaveLength(2);
   });
 });

@@ -108,6 +108,8 @@ export class DagScheduler {
   private seq = 0;
   private tickScheduled = false;
   private stopping = false;
+  /** After stop(): the store may be closed, so no more passes may touch it. */
+  private stopped = false;
   private started = false;
 
   constructor(options: DagSchedulerOptions) {
@@ -386,6 +388,7 @@ export class DagScheduler {
     await Promise.all(outcomes);
     // Let the outcome handlers (queued as promise callbacks) record the killed tries.
     await sleep(0);
+    this.stopped = true;
     this.store.flushJournal();
   }
 
@@ -636,6 +639,7 @@ export class DagScheduler {
 
   private tick(): void {
     this.tickScheduled = false;
+    if (this.stopped) return;
     if (!this.stopping) this.promoteQueuedRuns();
     const deadline = performance.now() + (this.options.sliceMs ?? 10);
     let more = false;
