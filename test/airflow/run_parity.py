@@ -67,6 +67,7 @@ class RunOutcome:
     error: str | None = None
     seconds: float = 0.0
     log_path: str | None = None
+    logical_date: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -143,8 +144,22 @@ def airflow_version(venv: Path) -> str:
     return out.stdout.strip()
 
 
+def uses_execution_timeout(dag: dict[str, Any]) -> bool:
+    return (dag.get("default_args", {}).get("execution_timeout") is not None
+            or any(t.get("execution_timeout") is not None for t in dag.get("tasks", [])))
+
+
 def run_in_airflow(venv: Path, template: Path, work: Path, dag_file: Path, dag: dict[str, Any],
-                   logical_date: str, timeout: float) -> RunOutcome:
+                   logical_date: str, timeout: float, use_executor: bool) -> RunOutcome:
+    """Run ``dag`` with ``airflow dags test``.
+
+    In-process (the default) every try runs inside the ``dags test`` process. That cannot survive
+    an execution_timeout in Airflow 2.10: AirflowTaskTimeout derives from BaseException, the task
+    is marked failed/up_for_retry, then the exception escapes ``DAG.test()``'s ``except Exception``
+    and the command dies with the run still ``running``. DAGs with an execution_timeout therefore
+    run with ``--use-executor``: the SequentialExecutor runs each try as ``airflow tasks run`` in
+    its own process, as a deployment does (slower: a few seconds per try).
+    """
     outcome = RunOutcome("airflow")
     home = work / "airflow-home"
     shutil.copytree(template, home)
@@ -160,9 +175,16 @@ def run_in_airflow(venv: Path, template: Path, work: Path, dag_file: Path, dag: 
     started = time.monotonic()
     try:
         with log.open("w") as handle:
-            subprocess.run([str(venv / "bin" / "airflow"), "dags", "test", dag["dag_id"], logical_date],
-                           cwd=home, env=airflow_env(home, tmpdir), stdout=handle, stderr=subprocess.STDOUT,
-                           timeout=timeout)
+            command = [str(venv / "bin" / "airflow"), "dags", "test"]
+            if use_executor:
+                command.append("--use-executor")
+            env = airflow_env(home, tmpdir)
+            # The executor starts `airflow tasks run` by name.
+            env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+            handle.write(f"$ {' '.join(command)} {dag['dag_id']} {logical_date}\n")
+            handle.flush()
+            subprocess.run(command + [dag["dag_id"], logical_date], cwd=home, env=env, stdout=handle,
+                           stderr=subprocess.STDOUT, timeout=timeout)
     except subprocess.TimeoutExpired:
         outcome.error = f"`airflow dags test` did not finish in {timeout:.0f} s (log: {log})"
     outcome.seconds = time.monotonic() - started
@@ -271,6 +293,7 @@ def run_in_dagstream(work: Path, dag_file: Path, timeout: float) -> RunOutcome:
         outcome.error = f"no JSON on the last stdout line (exit {result.returncode}): {tail} (log: {log})"
         return outcome
     outcome.state = run.get("state")
+    outcome.logical_date = run.get("logical_date")
     for task_id, task in (run.get("tasks") or {}).items():
         outcome.tasks[task_id] = TaskOutcome(task.get("state"), task.get("try_number"), task.get("xcom"),
                                              task.get("xcom") is not None)
@@ -361,6 +384,9 @@ def main() -> int:
     parser.add_argument("--use-recorded", action="store_true", help=f"do not run Airflow; compare with {RECORDED.relative_to(REPO)}")
     parser.add_argument("--record", action="store_true", help=f"store Airflow's results in {RECORDED.relative_to(REPO)}")
     parser.add_argument("--airflow-only", action="store_true", help="run only the Airflow side and print its results")
+    parser.add_argument("--use-executor", action="store_true",
+                        help="run every DAG with `airflow dags test --use-executor` (each try in its own process; "
+                             "DAGs with an execution_timeout always do)")
     parser.add_argument("--no-build", action="store_true", help="do not rebuild dist/cli.js when src/ is newer")
     parser.add_argument("--jobs", type=int, default=1, help="DAGs run at once (default 1: timing-faithful)")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds per engine per DAG")
@@ -397,21 +423,22 @@ def main() -> int:
         problems = validate_with_dagstream(files)
     else:
         problems = {}
-    # Airflow's ds/ts follow its logical date; Dagstream's `test` runs now. Running Airflow "now"
-    # too keeps templated values (and so XComs) comparable.
-    logical_date = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
     def one(file: Path) -> Comparison:
         dag = dags[file]
         name = file.name.removesuffix(".dag.json")
         work = root / name
         work.mkdir()
+        dagstream = RunOutcome("dagstream") if args.airflow_only else run_in_dagstream(work, file, args.timeout)
         if args.use_recorded:
             data = recorded["dags"].get(name)
             airflow = RunOutcome.from_json("airflow", data) if data else RunOutcome("airflow", error="no recorded result")
         else:
-            airflow = run_in_airflow(venv, template, work, file, dag, logical_date, args.timeout)
-        dagstream = RunOutcome("dagstream") if args.airflow_only else run_in_dagstream(work, file, args.timeout)
+            # Airflow runs at Dagstream's logical date, so that ds, ts, run_id and every templated
+            # value (and so the XComs) are comparable.
+            airflow = run_in_airflow(venv, template, work, file, dag, dagstream.logical_date or now, args.timeout,
+                                     args.use_executor or uses_execution_timeout(dag))
         comparison = Comparison(name, dag.get("dag_id", "?"), airflow, dagstream, problems.get(file))
         if not args.airflow_only:
             compare(comparison)

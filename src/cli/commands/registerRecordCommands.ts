@@ -7,6 +7,7 @@ import { DagScheduler } from '../../core/scheduler/DagScheduler';
 import { tryLogPath } from '../../core/scheduler/logPaths';
 import type { MetadataStore } from '../../core/store/MetadataStore';
 import { openMetadataStore } from '../../core/store/openMetadataStore';
+import { readSchedulerLock } from '../../core/store/schedulerLock';
 import { describeRun, formatRunTable } from '../describeRun';
 import { out, WORKSPACE_OPTION } from './cliOutput';
 
@@ -73,7 +74,8 @@ export function registerRecordCommands(program: Command): void {
           const loaded = await loadDagFile(file, workspaceDir);
           if (loaded.compiled?.dagId === dagId) scheduler.addDag(loaded.compiled, loaded.fileLoc);
         }
-        for (const reason of scheduler.explain(dagId, runId, taskId)) out(`- ${reason}`);
+        const schedulerRunning = readSchedulerLock(workspaceDir) !== undefined;
+        for (const reason of scheduler.explain(dagId, runId, taskId, { schedulerRunning })) out(`- ${reason}`);
       } finally {
         await store.close();
       }

@@ -396,7 +396,7 @@ export class DagScheduler {
    * Why a task instance is not running (Airflow's "task instance details"): one sentence per
    * blocking dependency, naming the upstream tasks, pool, limit or retry period.
    */
-  explain(dagId: string, runId: string, taskId: string): string[] {
+  explain(dagId: string, runId: string, taskId: string, context: { schedulerRunning?: boolean } = {}): string[] {
     const dag = this.dags.get(dagId);
     const run = this.activeRuns.get(key(dagId, runId))?.run ?? this.store.getRun(dagId, runId);
     if (!run) return [`DAG "${dagId}" has no run "${runId}".`];
@@ -407,9 +407,14 @@ export class DagScheduler {
     const reasons: string[] = [];
     if (!dag || !task) reasons.push(`The DAG file defining "${dagId}" is not loaded (or no longer has task "${taskId}").`);
     if (dag && this.isPaused(dagId) && !this.options.ignorePause) reasons.push(`DAG "${dagId}" is paused; unpause it to let its runs proceed (dagstream unpause ${dagId}).`);
-    if (run.state === 'queued') {
-      const limit = dag?.compiled.maxActiveRuns ?? 0;
-      reasons.push(`The run is queued: DAG "${dagId}" already has ${this.activeRunCount(dagId)} active run(s) of max_active_runs ${limit}.`);
+    if (run.state === 'queued' && dag) {
+      const limit = dag.compiled.maxActiveRuns;
+      // Asked from another process (the CLI), this scheduler holds no runs: count the stored ones.
+      const running = this.started ? this.runningRunCount(dagId) : this.store.listRuns(dagId, { states: ['running'] }).length;
+      if (running >= limit) reasons.push(`The run is queued: DAG "${dagId}" already has ${running} running run(s), its max_active_runs is ${limit}.`);
+    }
+    if (!this.started && context.schedulerRunning === false && !FINISHED_RUN_STATES.has(run.state)) {
+      reasons.push('No scheduler is running in this workspace; start one with `dagstream scheduler`.');
     }
     if (FINISHED_RUN_STATES.has(run.state) && !isFinishedTaskState(ti.state)) reasons.push(`The run has ended (${run.state}).`);
     switch (ti.state) {
@@ -455,15 +460,18 @@ export class DagScheduler {
 
   private explainSlots(dag: LoadedDag, task: CompiledTask): string[] {
     const reasons: string[] = [];
-    if (this.running.size >= this.parallelism) reasons.push(`Parallelism is exhausted: ${this.running.size} of ${this.parallelism} tasks are running.`);
-    const dagActive = this.dagActiveTasks.get(dag.compiled.dagId) ?? 0;
+    // From another process the counters are empty: derive them from the stored task instances.
+    const inUse = this.started ? undefined : this.store.listTaskInstancesByState(['queued', 'running']);
+    const runningCount = inUse ? inUse.length : this.running.size;
+    if (runningCount >= this.parallelism) reasons.push(`Parallelism is exhausted: ${runningCount} of ${this.parallelism} tasks are running.`);
+    const dagActive = inUse ? inUse.filter((ti) => ti.dagId === dag.compiled.dagId).length : (this.dagActiveTasks.get(dag.compiled.dagId) ?? 0);
     if (dagActive >= dag.compiled.maxActiveTasks) {
       reasons.push(`DAG "${dag.compiled.dagId}" has ${dagActive} running task(s), its max_active_tasks is ${dag.compiled.maxActiveTasks}.`);
     }
     const pool = this.store.getPool(task.pool);
     if (!pool) reasons.push(`Pool "${task.pool}" does not exist; create it with \`dagstream pool set ${task.pool} --slots N\`.`);
     else {
-      const used = this.poolUsage.get(task.pool) ?? 0;
+      const used = inUse ? inUse.filter((ti) => ti.pool === task.pool).reduce((sum, ti) => sum + ti.poolSlots, 0) : (this.poolUsage.get(task.pool) ?? 0);
       if (used + task.poolSlots > pool.slots) reasons.push(`Pool "${task.pool}" has ${pool.slots - used} of ${pool.slots} slots free; this task needs ${task.poolSlots}.`);
     }
     if (reasons.length === 0) reasons.push('Waiting for higher-priority tasks to start first (priority_weight).');
