@@ -1,22 +1,26 @@
-import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 
 /**
  * One try's log file, opened for appending. Lines the engine writes look like Airflow's
  * (`[2026-11-25T13:00:00.123Z] {dagstream.bash} INFO - Running command: ...`); the task's own
  * output is appended raw between them, byte for byte.
+ *
+ * Task processes write their output straight into the file (their stdout and stderr are this
+ * file's descriptor, see runChildProcess), so the output never passes through the engine. The
+ * engine's own lines are few and short and are written synchronously: with the file opened in
+ * append mode, each write lands whole at the end of the file, after what the task printed
+ * before it, and nothing waits on a thread pool when a try starts or ends.
  */
 export class TaskLog {
-  private closed: Promise<void> | undefined;
+  private fd: number | undefined;
 
   private constructor(
     readonly file: string,
-    /** Where child processes' stdout and stderr are piped; backpressure pauses the child. */
-    readonly stream: WriteStream,
+    fd: number,
     private readonly source: string,
   ) {
-    // A failing disk must not crash the engine; the task's outcome does not depend on its log.
-    stream.on('error', () => undefined);
+    this.fd = fd;
   }
 
   /**
@@ -27,13 +31,27 @@ export class TaskLog {
   static open(file: string, source: string): TaskLog {
     try {
       mkdirSync(path.dirname(file), { recursive: true });
-      const fd = openSync(file, 'a');
-      return new TaskLog(file, createWriteStream(file, { fd }), source);
+      return new TaskLog(file, openSync(file, 'a'), source);
     } catch (error) {
       throw new Error(
         `Could not open the task log ${file}: ${(error as Error).message}. Check that the workspace's .dagstream folder is writable.`,
         { cause: error },
       );
+    }
+  }
+
+  /** The open file descriptor, to hand to a child process as its stdout and stderr; undefined once closed. */
+  get descriptor(): number | undefined {
+    return this.fd;
+  }
+
+  /** Bytes in the file now (what was written so far by the engine and by the task). */
+  size(): number {
+    if (this.fd === undefined) return 0;
+    try {
+      return fstatSync(this.fd).size;
+    } catch {
+      return 0;
     }
   }
 
@@ -49,22 +67,43 @@ export class TaskLog {
     this.line('ERROR', message);
   }
 
-  /** Raw text, for example a response body, written as it is. */
-  write(text: string): void {
-    if (!this.closed) this.stream.write(text);
+  /** Several engine lines at once, in one write (e.g. the header before the task starts). */
+  lines(entries: readonly (readonly ['INFO' | 'WARNING' | 'ERROR', string])[]): void {
+    const at = new Date().toISOString();
+    this.write(entries.map(([level, message]) => this.format(at, level, message)).join(''));
   }
 
-  /** Flushes and closes the file; resolves even if writing failed. Safe to call twice. */
+  /** Raw text or bytes, for example a response body, written as they are. */
+  write(data: string | Uint8Array): void {
+    if (this.fd === undefined) return;
+    try {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      let written = 0;
+      while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+    } catch {
+      // A failing disk must not crash the engine; the task's outcome does not depend on its log.
+    }
+  }
+
+  /** Closes the file; later writes are ignored. Safe to call twice; resolves at once. */
   close(): Promise<void> {
-    this.closed ??= new Promise((resolve) => {
-      if (this.stream.destroyed) resolve();
-      else this.stream.end(() => resolve());
-      this.stream.once('error', () => resolve());
-    });
-    return this.closed;
+    if (this.fd !== undefined) {
+      const fd = this.fd;
+      this.fd = undefined;
+      try {
+        closeSync(fd);
+      } catch {
+        // Nothing left to lose: every write was already handed to the OS.
+      }
+    }
+    return Promise.resolve();
   }
 
   private line(level: string, message: string): void {
-    this.write(`[${new Date().toISOString()}] {dagstream.${this.source}} ${level} - ${message}\n`);
+    this.write(this.format(new Date().toISOString(), level, message));
+  }
+
+  private format(at: string, level: string, message: string): string {
+    return `[${at}] {dagstream.${this.source}} ${level} - ${message}\n`;
   }
 }

@@ -13,6 +13,7 @@
  * start and it may be created once the interval is over (`run_after` = interval end). So the
  * `@daily` run with logical date 2024-01-01 runs just after midnight on 2024-01-02.
  */
+import { SCHEDULE_PRESETS } from '../dag/describeInvalidSchedule';
 import { Cron } from 'croner';
 
 export interface DataInterval {
@@ -82,27 +83,22 @@ export class InvalidScheduleError extends Error {
 /** A backfill larger than this is almost certainly a typo in its range; say so instead of creating it. */
 export const MAX_BACKFILL_RUNS = 100_000;
 
-/**
- * Airflow's `airflow.utils.dates.cron_presets`: these presets are replaced by their expression, so
- * the timetable's summary shows the expression (e.g. `@daily` -> "0 0 * * *").
- */
-export const CRON_PRESETS: Readonly<Record<string, string>> = Object.freeze({
-  '@hourly': '0 * * * *',
-  '@daily': '0 0 * * *',
-  '@weekly': '0 0 * * 0',
-  '@monthly': '0 0 1 * *',
-  '@quarterly': '0 0 1 */3 *',
-  '@yearly': '0 0 1 1 *',
-});
+/** Aliases croniter understands although Airflow's `cron_presets` does not list them. */
+const CRONITER_ONLY = new Set(['@annually', '@midnight']);
 
 /**
- * Aliases croniter itself understands although Airflow's `cron_presets` does not list them, so in
- * Airflow they keep their name as the summary (`@annually`, `@midnight`).
+ * Airflow's `airflow.utils.dates.cron_presets`: these presets are replaced by their expression, so
+ * the timetable's summary shows the expression (e.g. `@daily` -> "0 0 * * *"). One table of
+ * presets (SCHEDULE_PRESETS, shared with validation) feeds both maps.
  */
-const CRONITER_ALIASES: Readonly<Record<string, string>> = Object.freeze({
-  '@annually': '0 0 1 1 *',
-  '@midnight': '0 0 * * *',
-});
+export const CRON_PRESETS: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(Object.entries(SCHEDULE_PRESETS).filter((e): e is [string, string] => e[1] !== null && !CRONITER_ONLY.has(e[0]))),
+);
+
+/** croniter's own aliases: in Airflow they keep their name as the summary (`@annually`, `@midnight`). */
+const CRONITER_ALIASES: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(Object.entries(SCHEDULE_PRESETS).filter((e): e is [string, string] => e[1] !== null && CRONITER_ONLY.has(e[0]))),
+);
 
 const SCHEDULE_HELP =
   'Use a cron expression with five fields (minute hour day-of-month month day-of-week, e.g. "0 6 * * 1-5"), ' +
