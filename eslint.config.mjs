@@ -14,7 +14,17 @@ const NO_VSCODE = { name: 'vscode', message: 'Only src/extension may import the 
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', '.vscode-test/**', 'test-results/**', 'bench-results/**', '.dagstream-dev/**', 'examples/**/.dagstream/**'],
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      '.cache/**',
+      '.vscode-test/**',
+      'test-results/**',
+      'bench-results/**',
+      '.dagstream-dev/**',
+      'examples/**/.dagstream/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,
@@ -24,7 +34,10 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
-      'no-restricted-syntax': ['error', { selector: 'ExportAllDeclaration', message: 'No barrel files: import from the file that defines the export.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportAllDeclaration', message: 'No barrel files: import from the file that defines the export.' },
+      ],
     },
   },
   {
@@ -46,7 +59,12 @@ export default tseslint.config(
         'error',
         {
           paths: [NO_VSCODE],
-          patterns: [{ regex: '^(\\.\\./)+(core|extension|cli)(/|$)', message: 'The protocol holds plain DTOs and messages and depends on nothing.' }],
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(core|extension|cli)(/|$)',
+              message: 'The protocol holds plain DTOs and messages and depends on nothing.',
+            },
+          ],
         },
       ],
     },
@@ -58,7 +76,9 @@ export default tseslint.config(
         'error',
         {
           paths: [NO_VSCODE],
-          patterns: [{ regex: '^(\\.\\./)+extension(/|$)', message: 'The CLI runs without VS Code; use the core instead of the extension.' }],
+          patterns: [
+            { regex: '^(\\.\\./)+extension(/|$)', message: 'The CLI runs without VS Code; use the core instead of the extension.' },
+          ],
         },
       ],
     },

@@ -17,7 +17,8 @@ function formatMetric(m: BenchMetric): string {
 async function main(): Promise<void> {
   const requested = process.argv.slice(2);
   const unknown = requested.filter((name) => !(name in SUITES));
-  if (unknown.length > 0) throw new Error(`Unknown benchmark suite(s) ${unknown.join(', ')}; available: ${Object.keys(SUITES).join(', ')}.`);
+  if (unknown.length > 0)
+    throw new Error(`Unknown benchmark suite(s) ${unknown.join(', ')}; available: ${Object.keys(SUITES).join(', ')}.`);
   for (const suite of requested.length > 0 ? requested : Object.keys(SUITES)) {
     const startedAt = new Date().toISOString();
     const results = await SUITES[suite]!();

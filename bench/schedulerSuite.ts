@@ -32,7 +32,11 @@ function fanOutFanIn(total: number): DagFile {
     dag_id: 'bench',
     schedule: null,
     max_active_tasks: 1_000_000,
-    tasks: [{ task_id: 'root', operator: 'empty' }, ...middle, { task_id: 'sink', operator: 'empty', upstream: middle.map((t) => t.task_id) }],
+    tasks: [
+      { task_id: 'root', operator: 'empty' },
+      ...middle,
+      { task_id: 'sink', operator: 'empty', upstream: middle.map((t) => t.task_id) },
+    ],
   };
 }
 
@@ -114,7 +118,13 @@ export async function runSchedulerSuite(): Promise<BenchMetric[]> {
   const perTaskLarge = large.totalMs / 10_000;
 
   return [
-    { name: 'hop_empty_p50_ms', value: round(percentile(hops, 50)), unit: 'ms', target: '< 1 ms', note: `upstream success -> downstream running over a ${CHAIN_LENGTH}-task chain of empty tasks, p50` },
+    {
+      name: 'hop_empty_p50_ms',
+      value: round(percentile(hops, 50)),
+      unit: 'ms',
+      target: '< 1 ms',
+      note: `upstream success -> downstream running over a ${CHAIN_LENGTH}-task chain of empty tasks, p50`,
+    },
     { name: 'hop_empty_p95_ms', value: round(percentile(hops, 95)), unit: 'ms', note: 'the same hops, p95' },
     {
       name: 'chain_bash_ratio',
@@ -125,7 +135,12 @@ export async function runSchedulerSuite(): Promise<BenchMetric[]> {
       target: '<= 1.2',
       note: `${CHAIN_LENGTH}-task chain of bash "true" through the scheduler (logs, metadata, process groups) vs the same ${CHAIN_LENGTH} processes spawned one after another; best of 3 each, interleaved`,
     },
-    { name: 'scale_10k_total_ms', value: round(large.totalMs, 1), unit: 'ms', note: 'validate + schedule + complete a 10,000-task fan-out/fan-in DAG of empty tasks' },
+    {
+      name: 'scale_10k_total_ms',
+      value: round(large.totalMs, 1),
+      unit: 'ms',
+      note: 'validate + schedule + complete a 10,000-task fan-out/fan-in DAG of empty tasks',
+    },
     {
       name: 'scale_per_task_ratio_10k_vs_1k',
       value: round(perTaskLarge),
@@ -135,7 +150,18 @@ export async function runSchedulerSuite(): Promise<BenchMetric[]> {
       target: '<= 1.5',
       note: 'per-task overhead at 10,000 tasks vs at 1,000 tasks, same shape',
     },
-    { name: 'scale_10k_validate_ms', value: round(large.validateMs, 1), unit: 'ms', note: 'of which: parsing and validating the 10,000-task DAG file (synchronous, before the run)' },
-    { name: 'event_loop_max_delay_ms', value: round(large.loopMaxMs, 1), unit: 'ms', target: '< 50 ms', note: 'worst event-loop delay from trigger to the end of the 10,000-task run' },
+    {
+      name: 'scale_10k_validate_ms',
+      value: round(large.validateMs, 1),
+      unit: 'ms',
+      note: 'of which: parsing and validating the 10,000-task DAG file (synchronous, before the run)',
+    },
+    {
+      name: 'event_loop_max_delay_ms',
+      value: round(large.loopMaxMs, 1),
+      unit: 'ms',
+      target: '< 50 ms',
+      note: 'worst event-loop delay from trigger to the end of the 10,000-task run',
+    },
   ];
 }

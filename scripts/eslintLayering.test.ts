@@ -19,15 +19,32 @@ describe('layering lint rules', () => {
   });
 
   it('let src/extension import vscode', async () => {
-    expect(await restrictedImportMessages('src/extension/ok.ts', "import * as vscode from 'vscode';\nexport const x = vscode;\n")).toEqual([]);
+    expect(await restrictedImportMessages('src/extension/ok.ts', "import * as vscode from 'vscode';\nexport const x = vscode;\n")).toEqual(
+      [],
+    );
   });
 
   it('keep the core independent of the extension', async () => {
-    expect(await restrictedImportMessages('src/core/dag/bad.ts', "import { activate } from '../../extension/extension';\nexport const x = activate;\n")).toHaveLength(1);
+    expect(
+      await restrictedImportMessages(
+        'src/core/dag/bad.ts',
+        "import { activate } from '../../extension/extension';\nexport const x = activate;\n",
+      ),
+    ).toHaveLength(1);
   });
 
   it('let a webview import src/protocol and nothing else from src/', async () => {
-    expect(await restrictedImportMessages('webview/canvas/ok.ts', "import { isCanvasCommand } from '../../src/protocol/dagCanvasProtocol';\nexport const x = isCanvasCommand;\n")).toEqual([]);
-    expect(await restrictedImportMessages('webview/canvas/bad.ts', "import { parseDagText } from '../../src/core/dag/parseDagText';\nexport const x = parseDagText;\n")).toHaveLength(1);
+    expect(
+      await restrictedImportMessages(
+        'webview/canvas/ok.ts',
+        "import { isCanvasCommand } from '../../src/protocol/dagCanvasProtocol';\nexport const x = isCanvasCommand;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await restrictedImportMessages(
+        'webview/canvas/bad.ts',
+        "import { parseDagText } from '../../src/core/dag/parseDagText';\nexport const x = parseDagText;\n",
+      ),
+    ).toHaveLength(1);
   });
 });

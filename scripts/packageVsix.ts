@@ -29,10 +29,13 @@ function main(): void {
     .map((line) => line.trim())
     .filter((line) => line.length > 0);
   const forbidden = files.filter((file) => FORBIDDEN.some((pattern) => pattern.test(file)));
-  if (forbidden.length > 0) throw new Error(`The package would contain files that must not ship:\n  ${forbidden.join('\n  ')}\nFix .vscodeignore.`);
+  if (forbidden.length > 0)
+    throw new Error(`The package would contain files that must not ship:\n  ${forbidden.join('\n  ')}\nFix .vscodeignore.`);
   process.stdout.write(vsce(['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', VSIX]));
   const size = statSync(VSIX).size;
-  process.stdout.write(`dagstream.vsix: ${(size / 1024 / 1024).toFixed(2)} MB (${size} bytes), ${files.length} files:\n  ${files.join('\n  ')}\n`);
+  process.stdout.write(
+    `dagstream.vsix: ${(size / 1024 / 1024).toFixed(2)} MB (${size} bytes), ${files.length} files:\n  ${files.join('\n  ')}\n`,
+  );
   if (size > MAX_BYTES) throw new Error(`dagstream.vsix is ${size} bytes, over the 15 MB budget; check what dist/ bundles.`);
 }
 

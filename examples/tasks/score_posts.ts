@@ -19,7 +19,11 @@ const TEMPLATES: [string, number][] = [
 ];
 
 export default async function (context: Context): Promise<{ posts: Post[]; mean_sentiment: number }> {
-  const posts = TEMPLATES.map(([text, sentiment]) => ({ city: context.params.city, text: text.replace('{city}', context.params.city), sentiment }));
+  const posts = TEMPLATES.map(([text, sentiment]) => ({
+    city: context.params.city,
+    text: text.replace('{city}', context.params.city),
+    sentiment,
+  }));
   const mean = posts.reduce((sum, p) => sum + p.sentiment, 0) / posts.length;
   console.log(`scored ${posts.length} posts for ${context.params.city} on ${context.ds}`);
   return { posts, mean_sentiment: Math.round(mean * 100) / 100 };

@@ -62,7 +62,11 @@ export function formatRunTable(summary: RunSummary): string {
   ]);
   const header = ['task', 'state', 'try', 'duration', 'xcom'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [`${summary.dag_id} ${summary.run_id}: ${summary.state}`, line(header), ...rows.map(line)].join('\n');
 }
 

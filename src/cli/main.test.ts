@@ -20,7 +20,8 @@ function dagstream(args: string[], cwd: string) {
 
 async function workspaceWith(files: Record<string, unknown>): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'dagstream-cli-'));
-  for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  for (const [name, content] of Object.entries(files))
+    await writeFile(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
   return dir;
 }
 
@@ -104,7 +105,13 @@ describe('dagstream test', () => {
 
   it('refuses invalid params and invalid DAG files with clear messages', async () => {
     const dir = await workspaceWith({
-      'p.dag.json': { version: 1, dag_id: 'p', schedule: null, params: { n: { type: 'integer', minimum: 1, default: 1 } }, tasks: [{ task_id: 'a', operator: 'empty' }] },
+      'p.dag.json': {
+        version: 1,
+        dag_id: 'p',
+        schedule: null,
+        params: { n: { type: 'integer', minimum: 1, default: 1 } },
+        tasks: [{ task_id: 'a', operator: 'empty' }],
+      },
       'bad.dag.json': '{ "version": 1, "dag_id": "bad", "tasks": [ { "task_id": "a", "operator": "empty", "upstream": ["a"] } ] }',
     });
     const params = dagstream(['test', 'p.dag.json', '--param', 'n=0'], dir);
@@ -132,7 +139,8 @@ describe('dagstream scheduler', () => {
             retries: 1,
             retry_delay: '0s',
             // The first try records its pid and hangs; the retry finds the marker and succeeds.
-            bash_command: 'if [ -f "$PWD/marker" ]; then echo recovered; else touch "$PWD/marker"; echo $$ > "$PWD/slow.pid"; sleep 300; fi',
+            bash_command:
+              'if [ -f "$PWD/marker" ]; then echo recovered; else touch "$PWD/marker"; echo $$ > "$PWD/slow.pid"; sleep 300; fi',
           },
         ],
       },
@@ -150,7 +158,8 @@ describe('dagstream scheduler', () => {
     const waitFor = async (predicate: () => boolean, what: string, timeoutMs = 30_000) => {
       const deadline = Date.now() + timeoutMs;
       while (!predicate()) {
-        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; scheduler output:\n${logs.map((l) => l()).join('\n---\n')}`);
+        if (Date.now() > deadline)
+          throw new Error(`Timed out waiting for ${what}; scheduler output:\n${logs.map((l) => l()).join('\n---\n')}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     };
@@ -186,7 +195,9 @@ describe('dagstream scheduler', () => {
   }, 120_000);
 
   it('lets only one scheduler hold a workspace', async () => {
-    const dir = await workspaceWith({ 'a.dag.json': { version: 1, dag_id: 'a', schedule: null, tasks: [{ task_id: 't', operator: 'empty' }] } });
+    const dir = await workspaceWith({
+      'a.dag.json': { version: 1, dag_id: 'a', schedule: null, tasks: [{ task_id: 't', operator: 'empty' }] },
+    });
     const child = spawn(process.execPath, [TSX, MAIN, 'scheduler', '--workspace', dir], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let output = '';

@@ -8,7 +8,10 @@ import { SchedulerLockHeldError } from '../core/store/schedulerLock';
  * lock for the moment it takes), or through the running scheduler's request inbox, so that two
  * processes never write the metadata database at once.
  */
-export async function withEngineWriter(workspaceDir: string, request: EngineRequest): Promise<EngineResponse & { via: 'direct' | 'scheduler' }> {
+export async function withEngineWriter(
+  workspaceDir: string,
+  request: EngineRequest,
+): Promise<EngineResponse & { via: 'direct' | 'scheduler' }> {
   let engine;
   try {
     engine = await openEngine({ workspaceDir, mode: 'exclusive' });

@@ -9,4 +9,8 @@ export function err(line: string): void {
 }
 
 /** The workspace option every engine command takes. */
-export const WORKSPACE_OPTION = ['-w, --workspace <dir>', 'workspace folder holding .dagstream/ (default: the current folder)', '.'] as const;
+export const WORKSPACE_OPTION = [
+  '-w, --workspace <dir>',
+  'workspace folder holding .dagstream/ (default: the current folder)',
+  '.',
+] as const;

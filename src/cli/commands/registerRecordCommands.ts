@@ -50,10 +50,14 @@ export function registerRecordCommands(program: Command): void {
       const tries = store?.listTries(dagId, runId, taskId) ?? [];
       await store?.close();
       const tryNumber = options.try ?? Math.max(0, ...tries.map((t) => t.tryNumber));
-      if (tryNumber === 0) throw new Error(`No tries of ${dagId} / ${runId} / ${taskId} are recorded; check the ids with \`dagstream runs ${dagId}\`.`);
+      if (tryNumber === 0)
+        throw new Error(`No tries of ${dagId} / ${runId} / ${taskId} are recorded; check the ids with \`dagstream runs ${dagId}\`.`);
       const relative = tries.find((t) => t.tryNumber === tryNumber)?.logPath ?? tryLogPath(dagId, runId, taskId, tryNumber);
       const file = path.join(workspaceDir, relative);
-      if (!existsSync(file)) throw new Error(`No log for try ${tryNumber} at ${file}${tries.length > 0 ? `; recorded tries: ${tries.map((t) => t.tryNumber).join(', ')}` : ''}.`);
+      if (!existsSync(file))
+        throw new Error(
+          `No log for try ${tryNumber} at ${file}${tries.length > 0 ? `; recorded tries: ${tries.map((t) => t.tryNumber).join(', ')}` : ''}.`,
+        );
       process.stdout.write(readFileSync(file, 'utf8'));
     });
 
@@ -69,7 +73,13 @@ export function registerRecordCommands(program: Command): void {
       const store = await openReadOnly(workspaceDir);
       if (!store) throw new Error(`No Dagstream metadata in ${workspaceDir} yet; trigger or test a DAG first.`);
       try {
-        const scheduler = new DagScheduler({ store, workspaceDir, startTask: () => { throw new Error('read-only'); } });
+        const scheduler = new DagScheduler({
+          store,
+          workspaceDir,
+          startTask: () => {
+            throw new Error('read-only');
+          },
+        });
         for (const file of await discoverDagFiles(workspaceDir)) {
           const loaded = await loadDagFile(file, workspaceDir);
           if (loaded.compiled?.dagId === dagId) scheduler.addDag(loaded.compiled, loaded.fileLoc);

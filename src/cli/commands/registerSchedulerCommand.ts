@@ -36,12 +36,16 @@ export function registerSchedulerCommand(program: Command): void {
       scheduler.on('runStateChanged', (e) => out(`${stamp()}  ${e.dagId}  ${e.runId}  run ${e.state}`));
       scheduler.on('taskStateChanged', (e) => {
         if (e.state === 'scheduled' || e.state === 'queued' || e.state === 'none') return;
-        out(`${stamp()}  ${e.dagId}  ${e.runId}  ${e.taskId}  ${e.state} (try ${e.tryNumber})${e.ti.error && e.state !== 'running' ? `: ${e.ti.error}` : ''}`);
+        out(
+          `${stamp()}  ${e.dagId}  ${e.runId}  ${e.taskId}  ${e.state} (try ${e.tryNumber})${e.ti.error && e.state !== 'running' ? `: ${e.ti.error}` : ''}`,
+        );
       });
 
       await scheduler.start();
       const dags = scheduler.listDags();
-      out(`${stamp()}  scheduler started in ${workspaceDir} with ${dags.length} DAG(s): ${dags.map((d) => `${d.dagId}${d.paused ? ' (paused)' : ''}`).join(', ') || 'none'}`);
+      out(
+        `${stamp()}  scheduler started in ${workspaceDir} with ${dags.length} DAG(s): ${dags.map((d) => `${d.dagId}${d.paused ? ' (paused)' : ''}`).join(', ') || 'none'}`,
+      );
 
       let lastScan = Date.now();
       const timer = setInterval(() => {

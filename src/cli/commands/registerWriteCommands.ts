@@ -62,36 +62,53 @@ export function registerWriteCommands(program: Command): void {
     .option('--reset', 'clear and re-run every run of the range')
     .option('--json', 'print the runs as a JSON array on the last line of stdout')
     .option(...WORKSPACE_OPTION)
-    .action(async (file: string, options: { from: string; to: string; rerunFailed?: boolean; reset?: boolean; json?: boolean; workspace: string }) => {
-      const workspaceDir = path.resolve(options.workspace);
-      const from = parseDate(options.from, '--from');
-      const to = parseDate(options.to, '--to');
-      if (from > to) throw new Error(`--from ${options.from} is after --to ${options.to}.`);
-      let engine;
-      try {
-        // Like Airflow 2's `dags backfill`, run the backfill here when no scheduler is running.
-        engine = await openEngine({ workspaceDir, files: [file], mode: 'exclusive', ignorePause: true });
-      } catch (error) {
-        if (!(error instanceof SchedulerLockHeldError)) throw error;
-        await send(workspaceDir, { kind: 'backfill', dagId: await parseDagFileId(file), from, to, rerunFailed: options.rerunFailed === true, reset: options.reset === true });
-        return;
-      }
-      try {
-        const compiled = engine.loaded[0]?.compiled;
-        if (!compiled) throw new Error((engine.loaded[0]?.problems ?? []).join('\n') || `Cannot load ${file}.`);
-        const runs = engine.scheduler.backfill(compiled.dagId, new Date(from), new Date(to), { rerunFailed: options.rerunFailed === true, reset: options.reset === true });
-        err(`Backfill of ${compiled.dagId}: ${runs.length} run(s) to run${runs.length > 0 ? `: ${runs.map((r) => r.runId).join(', ')}` : ''}`);
-        await engine.scheduler.start();
-        const finished = await Promise.all(runs.map((r) => engine.scheduler.waitForRun(r.dagId, r.runId)));
-        const summaries = finished.map((run) => describeRun(engine.store, run));
-        if (options.json) out(JSON.stringify(summaries));
-        else for (const summary of summaries) out(formatRunTable(summary));
-        process.exitCode = finished.every((r) => r.state === 'success') ? 0 : 1;
-      } finally {
-        await engine.scheduler.stop(0);
-        await engine.close();
-      }
-    });
+    .action(
+      async (
+        file: string,
+        options: { from: string; to: string; rerunFailed?: boolean; reset?: boolean; json?: boolean; workspace: string },
+      ) => {
+        const workspaceDir = path.resolve(options.workspace);
+        const from = parseDate(options.from, '--from');
+        const to = parseDate(options.to, '--to');
+        if (from > to) throw new Error(`--from ${options.from} is after --to ${options.to}.`);
+        let engine;
+        try {
+          // Like Airflow 2's `dags backfill`, run the backfill here when no scheduler is running.
+          engine = await openEngine({ workspaceDir, files: [file], mode: 'exclusive', ignorePause: true });
+        } catch (error) {
+          if (!(error instanceof SchedulerLockHeldError)) throw error;
+          await send(workspaceDir, {
+            kind: 'backfill',
+            dagId: await parseDagFileId(file),
+            from,
+            to,
+            rerunFailed: options.rerunFailed === true,
+            reset: options.reset === true,
+          });
+          return;
+        }
+        try {
+          const compiled = engine.loaded[0]?.compiled;
+          if (!compiled) throw new Error((engine.loaded[0]?.problems ?? []).join('\n') || `Cannot load ${file}.`);
+          const runs = engine.scheduler.backfill(compiled.dagId, new Date(from), new Date(to), {
+            rerunFailed: options.rerunFailed === true,
+            reset: options.reset === true,
+          });
+          err(
+            `Backfill of ${compiled.dagId}: ${runs.length} run(s) to run${runs.length > 0 ? `: ${runs.map((r) => r.runId).join(', ')}` : ''}`,
+          );
+          await engine.scheduler.start();
+          const finished = await Promise.all(runs.map((r) => engine.scheduler.waitForRun(r.dagId, r.runId)));
+          const summaries = finished.map((run) => describeRun(engine.store, run));
+          if (options.json) out(JSON.stringify(summaries));
+          else for (const summary of summaries) out(formatRunTable(summary));
+          process.exitCode = finished.every((r) => r.state === 'success') ? 0 : 1;
+        } finally {
+          await engine.scheduler.stop(0);
+          await engine.close();
+        }
+      },
+    );
 
   program
     .command('clear')
@@ -124,7 +141,9 @@ export function registerWriteCommands(program: Command): void {
     .argument('<dag_id>')
     .argument('<run_id>')
     .option(...WORKSPACE_OPTION)
-    .action(async (dagId: string, runId: string, options: { workspace: string }) => send(options.workspace, { kind: 'cancel', dagId, runId }));
+    .action(async (dagId: string, runId: string, options: { workspace: string }) =>
+      send(options.workspace, { kind: 'cancel', dagId, runId }),
+    );
 
   program
     .command('pool')
@@ -134,6 +153,11 @@ export function registerWriteCommands(program: Command): void {
     .option('--description <text>')
     .option(...WORKSPACE_OPTION)
     .action(async (name: string, options: { slots: number; description?: string; workspace: string }) =>
-      send(options.workspace, { kind: 'poolSet', name, slots: options.slots, ...(options.description ? { description: options.description } : {}) }),
+      send(options.workspace, {
+        kind: 'poolSet',
+        name,
+        slots: options.slots,
+        ...(options.description ? { description: options.description } : {}),
+      }),
     );
 }

@@ -26,7 +26,10 @@ export function findCycle(upstreamOf: ReadonlyMap<string, readonly string[]>): s
       if (parentState === 'visiting') {
         const start = stack.findIndex((f) => f.id === parent);
         // The stack runs downstream -> upstream; reverse it into execution order.
-        const path = stack.slice(start).map((f) => f.id).reverse();
+        const path = stack
+          .slice(start)
+          .map((f) => f.id)
+          .reverse();
         return [...path, path[0]!];
       }
       if (parentState === undefined) {

@@ -36,7 +36,10 @@ export function applyEngineRequest(scheduler: DagScheduler, store: MetadataStore
         scheduler.setPaused(request.dagId, request.paused);
         return { ok: true, message: `DAG "${request.dagId}" is ${request.paused ? 'paused' : 'unpaused'}.` };
       case 'backfill': {
-        const runs = scheduler.backfill(request.dagId, new Date(request.from), new Date(request.to), { rerunFailed: request.rerunFailed, reset: request.reset });
+        const runs = scheduler.backfill(request.dagId, new Date(request.from), new Date(request.to), {
+          rerunFailed: request.rerunFailed,
+          reset: request.reset,
+        });
         return { ok: true, message: `Backfill of DAG "${request.dagId}": ${runs.length} run(s) queued.`, runs };
       }
       case 'clear': {
@@ -50,8 +53,13 @@ export function applyEngineRequest(scheduler: DagScheduler, store: MetadataStore
         scheduler.cancelRun(request.dagId, request.runId);
         return { ok: true, message: `Cancelled run ${request.runId} of DAG "${request.dagId}".` };
       case 'poolSet':
-        if (!Number.isInteger(request.slots) || request.slots < 0) return { ok: false, error: `Pool slots must be a whole number >= 0, got ${request.slots}.` };
-        store.upsertPool({ name: request.name, slots: request.slots, ...(request.description === undefined ? {} : { description: request.description }) });
+        if (!Number.isInteger(request.slots) || request.slots < 0)
+          return { ok: false, error: `Pool slots must be a whole number >= 0, got ${request.slots}.` };
+        store.upsertPool({
+          name: request.name,
+          slots: request.slots,
+          ...(request.description === undefined ? {} : { description: request.description }),
+        });
         return { ok: true, message: `Pool "${request.name}" has ${request.slots} slot(s).` };
     }
   } catch (error) {

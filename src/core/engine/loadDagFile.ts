@@ -18,7 +18,12 @@ export async function loadDagFile(file: string, workspaceDir: string): Promise<L
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    return { file, fileLoc, compiled: undefined, problems: [`${file}:1:1: error: cannot read the DAG file (${error instanceof Error ? error.message : String(error)}).`] };
+    return {
+      file,
+      fileLoc,
+      compiled: undefined,
+      problems: [`${file}:1:1: error: cannot read the DAG file (${error instanceof Error ? error.message : String(error)}).`],
+    };
   }
   const parsed = parseDagText(text);
   const errors = parsed.problems.filter((p) => p.severity === 'error');
@@ -27,6 +32,11 @@ export async function loadDagFile(file: string, workspaceDir: string): Promise<L
   try {
     return { file, fileLoc, compiled: compileDag(parsed.dag), problems };
   } catch (error) {
-    return { file, fileLoc, compiled: undefined, problems: [`${file}:1:1: error: ${error instanceof Error ? error.message : String(error)}`] };
+    return {
+      file,
+      fileLoc,
+      compiled: undefined,
+      problems: [`${file}:1:1: error: ${error instanceof Error ? error.message : String(error)}`],
+    };
   }
 }

@@ -72,7 +72,9 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     if (!compiled) continue;
     const other = seen.get(compiled.dagId);
     if (other) {
-      dagFile.problems.push(`${dagFile.file}:1:1: error: dag_id "${compiled.dagId}" is also defined in ${other}; dag ids must be unique in a workspace.`);
+      dagFile.problems.push(
+        `${dagFile.file}:1:1: error: dag_id "${compiled.dagId}" is also defined in ${other}; dag ids must be unique in a workspace.`,
+      );
       dagFile.compiled = undefined;
       continue;
     }

@@ -36,7 +36,10 @@ export async function sendEngineRequest(workspaceDir: string, request: EngineReq
     }
   }
   rmSync(path.join(dir, `${id}.request.json`), { force: true });
-  return { ok: false, error: `The scheduler holding ${workspaceDir}/.dagstream/scheduler.lock did not answer within ${timeoutMs / 1000} s; is it still running?` };
+  return {
+    ok: false,
+    error: `The scheduler holding ${workspaceDir}/.dagstream/scheduler.lock did not answer within ${timeoutMs / 1000} s; is it still running?`,
+  };
 }
 
 /** Takes pending requests (oldest first) and answers each with `handle`'s response. */
@@ -44,7 +47,9 @@ export function serveEngineRequests(workspaceDir: string, handle: (request: Engi
   const dir = requestsDir(workspaceDir);
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.request.json')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.request.json'))
+      .sort();
   } catch {
     return 0;
   }

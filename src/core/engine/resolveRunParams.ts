@@ -15,7 +15,16 @@ export function resolveRunParams(dag: CompiledDag, overrides: Record<string, unk
   const errors: string[] = [];
   const params: Record<string, unknown> = {};
   for (const name of Object.keys(overrides)) {
-    if (!(name in schemas)) errors.push(`Unknown param "${name}": DAG "${dag.dagId}" declares ${Object.keys(schemas).length === 0 ? 'no params' : Object.keys(schemas).map((n) => `"${n}"`).join(', ')}.`);
+    if (!(name in schemas))
+      errors.push(
+        `Unknown param "${name}": DAG "${dag.dagId}" declares ${
+          Object.keys(schemas).length === 0
+            ? 'no params'
+            : Object.keys(schemas)
+                .map((n) => `"${n}"`)
+                .join(', ')
+        }.`,
+      );
   }
   const ajv = new Ajv({ allErrors: true, strict: false });
   for (const [name, schema] of Object.entries(schemas)) {
@@ -46,7 +55,8 @@ export function resolveRunParams(dag: CompiledDag, overrides: Record<string, unk
 function coerce(raw: unknown, schema: Record<string, unknown>): unknown {
   if (typeof raw !== 'string') return raw;
   const type = schema.type;
-  const wantsText = type === 'string' || (Array.isArray(type) && type.includes('string') && !type.some((t) => t !== 'string' && t !== 'null'));
+  const wantsText =
+    type === 'string' || (Array.isArray(type) && type.includes('string') && !type.some((t) => t !== 'string' && t !== 'null'));
   if (wantsText) return raw;
   try {
     return JSON.parse(raw) as unknown;

@@ -241,7 +241,11 @@ describe('DagScheduler', () => {
       ],
     });
     const first = await openMetadataStore({ workspaceDir });
-    const crashed = new DagScheduler({ store: first, workspaceDir, startTask: (spec, context) => ({ ...fakeStartTask({ ...spec, do: 'hang' } as FakeTask, context), pid: 999_999 }) });
+    const crashed = new DagScheduler({
+      store: first,
+      workspaceDir,
+      startTask: (spec, context) => ({ ...fakeStartTask({ ...spec, do: 'hang' } as FakeTask, context), pid: 999_999 }),
+    });
     crashed.addDag(dag, 'd.dag.json');
     await crashed.start();
     const run = crashed.triggerRun('d', {});
@@ -252,7 +256,12 @@ describe('DagScheduler', () => {
     const second = await openMetadataStore({ workspaceDir });
     stores.push(second);
     const killed: number[] = [];
-    const recovered = new DagScheduler({ store: second, workspaceDir, startTask: fakeStartTask, reaper: { reap: async (pid) => void killed.push(pid) } });
+    const recovered = new DagScheduler({
+      store: second,
+      workspaceDir,
+      startTask: fakeStartTask,
+      reaper: { reap: async (pid) => void killed.push(pid) },
+    });
     recovered.addDag(dag, 'd.dag.json');
     await recovered.start();
     const finished = await recovered.waitForRun('d', run.runId);
@@ -286,17 +295,29 @@ describe('DagScheduler', () => {
 
   it('without catchup creates only the latest interval, and max_active_runs holds back the rest', async () => {
     const now = new Date('2026-11-25T10:00:00Z');
-    const { scheduler } = await setup({ schedule: '@daily', start_date: '2026-11-01', catchup: false, tasks: [{ task_id: 'a', operator: 'empty' }] }, { now: () => now });
+    const { scheduler } = await setup(
+      { schedule: '@daily', start_date: '2026-11-01', catchup: false, tasks: [{ task_id: 'a', operator: 'empty' }] },
+      { now: () => now },
+    );
     scheduler.setPaused('d', false);
     expect(scheduler.createDueRuns().map((r) => r.logicalDate)).toEqual(['2026-11-24T00:00:00.000Z']);
   });
 
   it('backfills a range, skipping successful runs unless reset, re-running failed ones on request', async () => {
-    const { scheduler, store } = await setup({ schedule: '@daily', start_date: '2026-11-01', tasks: [{ task_id: 'a', operator: 'empty' }] }, { ignorePause: true });
+    const { scheduler, store } = await setup(
+      { schedule: '@daily', start_date: '2026-11-01', tasks: [{ task_id: 'a', operator: 'empty' }] },
+      { ignorePause: true },
+    );
     const first = scheduler.backfill('d', new Date('2026-11-01'), new Date('2026-11-03'));
-    expect(first.map((r) => r.runId)).toEqual(['backfill__2026-11-01T00:00:00+00:00', 'backfill__2026-11-02T00:00:00+00:00', 'backfill__2026-11-03T00:00:00+00:00']);
+    expect(first.map((r) => r.runId)).toEqual([
+      'backfill__2026-11-01T00:00:00+00:00',
+      'backfill__2026-11-02T00:00:00+00:00',
+      'backfill__2026-11-03T00:00:00+00:00',
+    ]);
     await Promise.all(first.map((r) => scheduler.waitForRun('d', r.runId)));
-    expect(scheduler.backfill('d', new Date('2026-11-01'), new Date('2026-11-04')).map((r) => r.logicalDate)).toEqual(['2026-11-04T00:00:00.000Z']);
+    expect(scheduler.backfill('d', new Date('2026-11-01'), new Date('2026-11-04')).map((r) => r.logicalDate)).toEqual([
+      '2026-11-04T00:00:00.000Z',
+    ]);
     const reset = scheduler.backfill('d', new Date('2026-11-01'), new Date('2026-11-01'), { reset: true });
     expect(reset).toHaveLength(1);
     const again = await scheduler.waitForRun('d', reset[0]!.runId);
@@ -315,7 +336,9 @@ describe('DagScheduler', () => {
   });
 
   it('times out through the operator and retries per policy, then fails the run', async () => {
-    const { run, store } = await runOnce({ tasks: [{ task_id: 'stuck', operator: 'empty', do: 'fail', retries: 1, retry_delay: 0, execution_timeout: '1s' }] });
+    const { run, store } = await runOnce({
+      tasks: [{ task_id: 'stuck', operator: 'empty', do: 'fail', retries: 1, retry_delay: 0, execution_timeout: '1s' }],
+    });
     expect(run.state).toBe('failed');
     expect(store.listTries('d', run.runId, 'stuck')).toHaveLength(2);
   });

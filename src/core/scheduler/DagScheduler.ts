@@ -76,7 +76,15 @@ interface RunningTry {
 }
 
 const DEFAULT_PARALLELISM = 32;
-const IN_FLIGHT_STATES: ReadonlySet<TaskState> = new Set<TaskState>(['scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule', 'restarting', 'deferred']);
+const IN_FLIGHT_STATES: ReadonlySet<TaskState> = new Set<TaskState>([
+  'scheduled',
+  'queued',
+  'running',
+  'up_for_retry',
+  'up_for_reschedule',
+  'restarting',
+  'deferred',
+]);
 
 const key = (...parts: string[]): string => parts.join('\u0000');
 
@@ -203,14 +211,18 @@ export class DagScheduler {
         state: retry ? 'up_for_retry' : 'failed',
         endDate,
         error,
-        ...(retry ? { nextTryAt: new Date(this.now().getTime() + retryDelayMs(task, { ...ti, logicalDate: run.logicalDate })).toISOString() } : {}),
+        ...(retry
+          ? { nextTryAt: new Date(this.now().getTime() + retryDelayMs(task, { ...ti, logicalDate: run.logicalDate })).toISOString() }
+          : {}),
       };
       delete next.pid;
       delete next.processToken;
       this.store.upsertTaskInstance(next);
       const tryRecord = this.store.listTries(ti.dagId, ti.runId, ti.taskId).find((t) => t.tryNumber === ti.tryNumber);
       if (tryRecord) this.store.upsertTry({ ...tryRecord, state: 'failed', endDate, error });
-      this.emit('notice', { message: `Recovered ${ti.dagId}/${ti.runId}/${ti.taskId} try ${ti.tryNumber}: ${retry ? 'up for retry' : 'failed'} (${error})` });
+      this.emit('notice', {
+        message: `Recovered ${ti.dagId}/${ti.runId}/${ti.taskId} try ${ti.tryNumber}: ${retry ? 'up for retry' : 'failed'} (${error})`,
+      });
     }
     const resumable = this.options.resumeRuns === false ? [] : this.store.listRuns(undefined, { states: ['queued', 'running'] }).reverse();
     for (const run of resumable) {
@@ -260,14 +272,18 @@ export class DagScheduler {
    * Intervals that already have a successful run are skipped; failed ones are re-run only with
    * `rerunFailed`; `reset` clears every existing run in the range and runs it again.
    */
-  backfill(dagId: string, from: Date, to: Date, options: { rerunFailed?: boolean; reset?: boolean; params?: Record<string, unknown> } = {}): DagRunRecord[] {
+  backfill(
+    dagId: string,
+    from: Date,
+    to: Date,
+    options: { rerunFailed?: boolean; reset?: boolean; params?: Record<string, unknown> } = {},
+  ): DagRunRecord[] {
     const dag = this.requireDag(dagId);
-    if (!dag.timetable.periodic) throw new Error(`DAG "${dagId}" has schedule ${JSON.stringify(dag.compiled.schedule)}: backfill needs a periodic schedule.`);
+    if (!dag.timetable.periodic)
+      throw new Error(`DAG "${dagId}" has schedule ${JSON.stringify(dag.compiled.schedule)}: backfill needs a periodic schedule.`);
     const result: DagRunRecord[] = [];
     for (const info of dag.timetable.intervalsBetween(from, to)) {
-      const existing = this.store
-        .listRuns(dagId)
-        .find((r) => r.logicalDate === info.logicalDate.toISOString());
+      const existing = this.store.listRuns(dagId).find((r) => r.logicalDate === info.logicalDate.toISOString());
       if (existing) {
         const rerun = options.reset || (options.rerunFailed && existing.state === 'failed');
         if (!rerun) continue;
@@ -333,7 +349,10 @@ export class DagScheduler {
     const runKey = key(dagId, runId);
     const queued = this.queuedRuns.get(dagId)?.find((r) => r.runId === runId);
     if (queued) {
-      this.queuedRuns.set(dagId, (this.queuedRuns.get(dagId) ?? []).filter((r) => r !== queued));
+      this.queuedRuns.set(
+        dagId,
+        (this.queuedRuns.get(dagId) ?? []).filter((r) => r !== queued),
+      );
       this.activate(queued);
     }
     const active = this.activeRuns.get(runKey);
@@ -402,16 +421,19 @@ export class DagScheduler {
     if (!run) return [`DAG "${dagId}" has no run "${runId}".`];
     const active = this.activeRuns.get(key(dagId, runId));
     const task = dag?.compiled.taskById.get(taskId);
-    const ti = active?.tis.get(taskId) ?? this.store.getTaskInstance(dagId, runId, taskId) ?? (task ? newTaskInstance(run, task) : undefined);
+    const ti =
+      active?.tis.get(taskId) ?? this.store.getTaskInstance(dagId, runId, taskId) ?? (task ? newTaskInstance(run, task) : undefined);
     if (!ti) return [`Run ${runId} has no task "${taskId}".`];
     const reasons: string[] = [];
     if (!dag || !task) reasons.push(`The DAG file defining "${dagId}" is not loaded (or no longer has task "${taskId}").`);
-    if (dag && this.isPaused(dagId) && !this.options.ignorePause) reasons.push(`DAG "${dagId}" is paused; unpause it to let its runs proceed (dagstream unpause ${dagId}).`);
+    if (dag && this.isPaused(dagId) && !this.options.ignorePause)
+      reasons.push(`DAG "${dagId}" is paused; unpause it to let its runs proceed (dagstream unpause ${dagId}).`);
     if (run.state === 'queued' && dag) {
       const limit = dag.compiled.maxActiveRuns;
       // Asked from another process (the CLI), this scheduler holds no runs: count the stored ones.
       const running = this.started ? this.runningRunCount(dagId) : this.store.listRuns(dagId, { states: ['running'] }).length;
-      if (running >= limit) reasons.push(`The run is queued: DAG "${dagId}" already has ${running} running run(s), its max_active_runs is ${limit}.`);
+      if (running >= limit)
+        reasons.push(`The run is queued: DAG "${dagId}" already has ${running} running run(s), its max_active_runs is ${limit}.`);
     }
     if (!this.started && context.schedulerRunning === false && !FINISHED_RUN_STATES.has(run.state)) {
       reasons.push('No scheduler is running in this workspace; start one with `dagstream scheduler`.');
@@ -427,7 +449,9 @@ export class DagScheduler {
         break;
       case 'running':
       case 'queued':
-        reasons.push(`Task "${taskId}" is ${ti.state} (try ${ti.tryNumber} of ${ti.maxTries}${ti.pid ? `, pid ${ti.pid}` : ''}${ti.startDate ? `, since ${ti.startDate}` : ''}).`);
+        reasons.push(
+          `Task "${taskId}" is ${ti.state} (try ${ti.tryNumber} of ${ti.maxTries}${ti.pid ? `, pid ${ti.pid}` : ''}${ti.startDate ? `, since ${ti.startDate}` : ''}).`,
+        );
         break;
       case 'restarting':
         reasons.push(`Task "${taskId}" was cleared while running; it restarts once its process has stopped.`);
@@ -449,7 +473,8 @@ export class DagScheduler {
           const decision = evaluateTriggerRule(task.triggerRule, summarizeUpstream(task.upstream.map(stateOf)));
           if (decision.kind !== 'run') reasons.push(decision.reason);
           const pending = task.upstream.filter((id) => !isFinishedTaskState(stateOf(id)));
-          if (pending.length > 0) reasons.push(`Waiting for upstream task(s): ${pending.map((id) => `${id} (${stateOf(id)})`).join(', ')}.`);
+          if (pending.length > 0)
+            reasons.push(`Waiting for upstream task(s): ${pending.map((id) => `${id} (${stateOf(id)})`).join(', ')}.`);
         }
         if (ti.state === 'scheduled' && task && dag) reasons.push(...this.explainSlots(dag, task));
         if (reasons.length === 0) reasons.push(`Task "${taskId}" has its dependencies met and will start on the next scheduling pass.`);
@@ -463,16 +488,22 @@ export class DagScheduler {
     // From another process the counters are empty: derive them from the stored task instances.
     const inUse = this.started ? undefined : this.store.listTaskInstancesByState(['queued', 'running']);
     const runningCount = inUse ? inUse.length : this.running.size;
-    if (runningCount >= this.parallelism) reasons.push(`Parallelism is exhausted: ${runningCount} of ${this.parallelism} tasks are running.`);
-    const dagActive = inUse ? inUse.filter((ti) => ti.dagId === dag.compiled.dagId).length : (this.dagActiveTasks.get(dag.compiled.dagId) ?? 0);
+    if (runningCount >= this.parallelism)
+      reasons.push(`Parallelism is exhausted: ${runningCount} of ${this.parallelism} tasks are running.`);
+    const dagActive = inUse
+      ? inUse.filter((ti) => ti.dagId === dag.compiled.dagId).length
+      : (this.dagActiveTasks.get(dag.compiled.dagId) ?? 0);
     if (dagActive >= dag.compiled.maxActiveTasks) {
       reasons.push(`DAG "${dag.compiled.dagId}" has ${dagActive} running task(s), its max_active_tasks is ${dag.compiled.maxActiveTasks}.`);
     }
     const pool = this.store.getPool(task.pool);
     if (!pool) reasons.push(`Pool "${task.pool}" does not exist; create it with \`dagstream pool set ${task.pool} --slots N\`.`);
     else {
-      const used = inUse ? inUse.filter((ti) => ti.pool === task.pool).reduce((sum, ti) => sum + ti.poolSlots, 0) : (this.poolUsage.get(task.pool) ?? 0);
-      if (used + task.poolSlots > pool.slots) reasons.push(`Pool "${task.pool}" has ${pool.slots - used} of ${pool.slots} slots free; this task needs ${task.poolSlots}.`);
+      const used = inUse
+        ? inUse.filter((ti) => ti.pool === task.pool).reduce((sum, ti) => sum + ti.poolSlots, 0)
+        : (this.poolUsage.get(task.pool) ?? 0);
+      if (used + task.poolSlots > pool.slots)
+        reasons.push(`Pool "${task.pool}" has ${pool.slots - used} of ${pool.slots} slots free; this task needs ${task.poolSlots}.`);
     }
     if (reasons.length === 0) reasons.push('Waiting for higher-priority tasks to start first (priority_weight).');
     return reasons;
@@ -486,7 +517,13 @@ export class DagScheduler {
     return dag;
   }
 
-  private createRun(dag: LoadedDag, runType: RunType, logicalDate: Date, interval: DataInterval, params: Record<string, unknown>): DagRunRecord {
+  private createRun(
+    dag: LoadedDag,
+    runType: RunType,
+    logicalDate: Date,
+    interval: DataInterval,
+    params: Record<string, unknown>,
+  ): DagRunRecord {
     const dagId = dag.compiled.dagId;
     let runId = makeRunId(runType, logicalDate);
     // Two manual triggers within the same millisecond must not collide.
@@ -557,7 +594,10 @@ export class DagScheduler {
     if (existing) return existing;
     const queued = this.queuedRuns.get(dagId)?.find((r) => r.runId === runId);
     if (queued) {
-      this.queuedRuns.set(dagId, (this.queuedRuns.get(dagId) ?? []).filter((r) => r !== queued));
+      this.queuedRuns.set(
+        dagId,
+        (this.queuedRuns.get(dagId) ?? []).filter((r) => r !== queued),
+      );
       return this.activate(queued);
     }
     const run = this.store.getRun(dagId, runId);
@@ -570,7 +610,15 @@ export class DagScheduler {
   private activate(run: DagRunRecord): ActiveRun {
     const dag = this.requireDag(run.dagId);
     const previous = run.state;
-    const active: ActiveRun = { dag, run: { ...run, state: 'running', startDate: run.startDate ?? this.now().toISOString() }, tis: new Map(), dirty: new Set(), unfinished: 0, inFlight: 0, cancelled: false };
+    const active: ActiveRun = {
+      dag,
+      run: { ...run, state: 'running', startDate: run.startDate ?? this.now().toISOString() },
+      tis: new Map(),
+      dirty: new Set(),
+      unfinished: 0,
+      inFlight: 0,
+      cancelled: false,
+    };
     const stored = new Map(this.store.listTaskInstances(run.dagId, run.runId).map((ti) => [ti.taskId, ti]));
     for (const task of dag.compiled.tasks) {
       // No row yet: the task has not changed state in this run (or was added to the DAG file
@@ -588,7 +636,8 @@ export class DagScheduler {
     }
     this.activeRuns.set(key(run.dagId, run.runId), active);
     this.store.updateRun(active.run);
-    if (previous !== 'running') this.emit('runStateChanged', { dagId: run.dagId, runId: run.runId, state: 'running', previous, run: active.run });
+    if (previous !== 'running')
+      this.emit('runStateChanged', { dagId: run.dagId, runId: run.runId, state: 'running', previous, run: active.run });
     return active;
   }
 
@@ -660,7 +709,8 @@ export class DagScheduler {
     }
     if (!this.stopping) this.dispatch(deadline);
     for (const active of [...this.activeRuns.values()]) this.finishRunIfDone(active);
-    if (more || (this.ready.size > 0 && this.running.size < this.parallelism && !this.stopping && performance.now() >= deadline)) this.requestTick();
+    if (more || (this.ready.size > 0 && this.running.size < this.parallelism && !this.stopping && performance.now() >= deadline))
+      this.requestTick();
   }
 
   /** Evaluates dirty tasks of a run; false when the time slice ran out first. */
@@ -680,7 +730,10 @@ export class DagScheduler {
           continue;
         }
       }
-      const decision = evaluateTriggerRule(task.triggerRule, summarizeUpstream(task.upstream.map((id) => active.tis.get(id)?.state ?? 'none')));
+      const decision = evaluateTriggerRule(
+        task.triggerRule,
+        summarizeUpstream(task.upstream.map((id) => active.tis.get(id)?.state ?? 'none')),
+      );
       switch (decision.kind) {
         case 'wait':
           break;
@@ -692,7 +745,15 @@ export class DagScheduler {
           break;
         case 'run':
           this.setTaskState(active, ti, 'scheduled');
-          this.ready.add({ dagId: ti.dagId, runId: ti.runId, taskId, pool: task.pool, poolSlots: task.poolSlots, priorityWeight: task.priorityWeight, seq: this.seq++ });
+          this.ready.add({
+            dagId: ti.dagId,
+            runId: ti.runId,
+            taskId,
+            pool: task.pool,
+            poolSlots: task.poolSlots,
+            priorityWeight: task.priorityWeight,
+            seq: this.seq++,
+          });
           break;
       }
     }
@@ -702,11 +763,14 @@ export class DagScheduler {
   private wakeAfter(active: ActiveRun, taskId: string, delayMs: number): void {
     const timerKey = key(active.run.dagId, active.run.runId, taskId);
     if (this.timers.has(timerKey) || this.stopping) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timerKey);
-      active.dirty.add(taskId);
-      this.requestTick();
-    }, Math.min(delayMs, 2 ** 31 - 1));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timerKey);
+        active.dirty.add(taskId);
+        this.requestTick();
+      },
+      Math.min(delayMs, 2 ** 31 - 1),
+    );
     this.timers.set(timerKey, timer);
   }
 
@@ -763,19 +827,35 @@ export class DagScheduler {
     } catch (error) {
       // An operator that throws instead of reporting is a bug; fail the try, never the scheduler.
       const message = `Could not start the task: ${error instanceof Error ? error.message : String(error)}`;
-      handle = { pid: undefined, processToken: undefined, outcome: Promise.resolve({ state: 'failed', error: message }), kill: () => undefined };
+      handle = {
+        pid: undefined,
+        processToken: undefined,
+        outcome: Promise.resolve({ state: 'failed', error: message }),
+        kill: () => undefined,
+      };
     }
     const startDate = this.now().toISOString();
     ti.startDate = startDate;
     if (handle.pid !== undefined) ti.pid = handle.pid;
     if (handle.processToken !== undefined) ti.processToken = handle.processToken;
-    this.store.upsertTry({ dagId, runId, taskId: task.taskId, tryNumber: ti.tryNumber, state: 'running', startDate, ...(handle.pid === undefined ? {} : { pid: handle.pid }), logPath });
+    this.store.upsertTry({
+      dagId,
+      runId,
+      taskId: task.taskId,
+      tryNumber: ti.tryNumber,
+      state: 'running',
+      startDate,
+      ...(handle.pid === undefined ? {} : { pid: handle.pid }),
+      logPath,
+    });
     this.poolUsage.set(task.pool, (this.poolUsage.get(task.pool) ?? 0) + task.poolSlots);
     this.dagActiveTasks.set(dagId, (this.dagActiveTasks.get(dagId) ?? 0) + 1);
     const entry: RunningTry = { active, task, handle, startedAt: performance.now() };
     if (this.emitter.listenerCount('logAppended') > 0) {
       const tryNumber = ti.tryNumber;
-      entry.stopFollowing = followLogFile(context.logFile, (text) => this.emit('logAppended', { dagId, runId, taskId: task.taskId, tryNumber, text }));
+      entry.stopFollowing = followLogFile(context.logFile, (text) =>
+        this.emit('logAppended', { dagId, runId, taskId: task.taskId, tryNumber, text }),
+      );
     }
     this.running.set(key(dagId, runId, task.taskId), entry);
     this.setTaskState(active, ti, 'running');
@@ -829,7 +909,9 @@ export class DagScheduler {
         if (tryState === 'success' || tryState === 'skipped') {
           this.finishTry(active, ti, tryState, endDate, durationMs, undefined);
         } else if (tryNumber < ti.maxTries) {
-          ti.nextTryAt = new Date(this.now().getTime() + retryDelayMs(task, { dagId, taskId: task.taskId, logicalDate: active.run.logicalDate, tryNumber })).toISOString();
+          ti.nextTryAt = new Date(
+            this.now().getTime() + retryDelayMs(task, { dagId, taskId: task.taskId, logicalDate: active.run.logicalDate, tryNumber }),
+          ).toISOString();
           this.finishTry(active, ti, 'up_for_retry', endDate, durationMs, error);
           active.dirty.add(task.taskId);
         } else {
@@ -855,7 +937,14 @@ export class DagScheduler {
     this.requestTick();
   }
 
-  private finishTry(active: ActiveRun, ti: TaskInstanceRecord, state: TaskState, endDate: string, durationMs: number, error: string | undefined): void {
+  private finishTry(
+    active: ActiveRun,
+    ti: TaskInstanceRecord,
+    state: TaskState,
+    endDate: string,
+    durationMs: number,
+    error: string | undefined,
+  ): void {
     ti.endDate = endDate;
     ti.durationMs = durationMs;
     delete ti.pid;
@@ -932,4 +1021,3 @@ function collectDownstream(dag: CompiledDag, taskId: string): string[] {
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-

@@ -60,7 +60,11 @@ export class ReadyLanes {
         continue;
       }
       if (!slots.dagHasRoom(head.dagId) || !slots.poolHasRoom(head.pool, head.poolSlots)) continue;
-      if (!best || head.priorityWeight > best.item.priorityWeight || (head.priorityWeight === best.item.priorityWeight && head.seq < best.item.seq)) {
+      if (
+        !best ||
+        head.priorityWeight > best.item.priorityWeight ||
+        (head.priorityWeight === best.item.priorityWeight && head.seq < best.item.seq)
+      ) {
         best = { key, item: head };
       }
     }

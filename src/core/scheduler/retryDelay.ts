@@ -18,7 +18,9 @@ export function retryDelayMs(policy: RetryPolicy, ti: { dagId: string; taskId: s
   let delayMs = policy.retryDelayMs;
   if (policy.retryExponentialBackoff) {
     const minBackoffS = Math.max(1, Math.ceil((policy.retryDelayMs / 1000) * 2 ** (ti.tryNumber - 1)));
-    const digest = createHash('sha1').update(`${ti.dagId}#${ti.taskId}#${ti.logicalDate}#${ti.tryNumber + 1}`).digest('hex');
+    const digest = createHash('sha1')
+      .update(`${ti.dagId}#${ti.taskId}#${ti.logicalDate}#${ti.tryNumber + 1}`)
+      .digest('hex');
     // Only the hash modulo min_backoff matters; BigInt keeps all 160 bits as Airflow's int() does.
     const jitterS = Number(BigInt(`0x${digest}`) % BigInt(minBackoffS));
     delayMs = (minBackoffS + jitterS) * 1000;

@@ -36,7 +36,13 @@ export const RUN_STATES = ['queued', 'running', 'success', 'failed'] as const;
 export type RunState = (typeof RUN_STATES)[number];
 
 /** A task in one of these states will not change again unless a user clears or marks it. */
-export const FINISHED_TASK_STATES: ReadonlySet<TaskState> = new Set<TaskState>(['success', 'failed', 'skipped', 'upstream_failed', 'removed']);
+export const FINISHED_TASK_STATES: ReadonlySet<TaskState> = new Set<TaskState>([
+  'success',
+  'failed',
+  'skipped',
+  'upstream_failed',
+  'removed',
+]);
 
 /** States in which a task still has work ahead of it. */
 export const UNFINISHED_TASK_STATES: ReadonlySet<TaskState> = new Set<TaskState>([
