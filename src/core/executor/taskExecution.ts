@@ -17,6 +17,16 @@ export interface TemplateContext {
   data_interval_start: string;
   data_interval_end: string;
   run_id: string;
+  /** Airflow's `dag_run`: the run's identity, type, dates and conf (its params here). */
+  dag_run: {
+    dag_id: string;
+    run_id: string;
+    run_type: string;
+    logical_date: string;
+    data_interval_start: string;
+    data_interval_end: string;
+    conf: Record<string, unknown>;
+  };
   dag: { dag_id: string };
   task: { task_id: string; operator: string };
   params: Record<string, unknown>;
@@ -62,6 +72,8 @@ export interface TaskOutcome {
   exitCode?: number;
   /** True when the try was stopped by its execution timeout. */
   timedOut?: boolean;
+  /** Fail without using the remaining retries (Airflow's AirflowFailException). */
+  noRetry?: boolean;
 }
 
 /** A try that has been started. */

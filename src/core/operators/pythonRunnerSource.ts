@@ -20,12 +20,86 @@ if sys.path and sys.path[0] in ('', '.'):
     sys.path.pop(0)
 import asyncio, inspect, json, linecache, os, traceback, types
 
-class AirflowSkipException(Exception):
+import datetime, decimal
+
+class AirflowException(Exception):
+    """Base of Airflow's task exceptions."""
+
+class AirflowSkipException(AirflowException):
     """Raise to mark the task skipped, as in Airflow."""
 
+class AirflowFailException(AirflowException):
+    """Raise to fail the task without using its retries, as in Airflow."""
+
 _dagstream = types.ModuleType('dagstream')
+_dagstream.AirflowException = AirflowException
 _dagstream.AirflowSkipException = AirflowSkipException
+_dagstream.AirflowFailException = AirflowFailException
 sys.modules['dagstream'] = _dagstream
+
+# Code written for Airflow imports its exceptions from airflow.exceptions. Without Airflow
+# installed, a stand-in module offers the same names, so the same file runs in both.
+try:
+    import airflow.exceptions  # noqa: F401
+except Exception:
+    _airflow = types.ModuleType('airflow')
+    _airflow_exceptions = types.ModuleType('airflow.exceptions')
+    _airflow_exceptions.AirflowException = AirflowException
+    _airflow_exceptions.AirflowSkipException = AirflowSkipException
+    _airflow_exceptions.AirflowFailException = AirflowFailException
+    _airflow.exceptions = _airflow_exceptions
+    _airflow.__path__ = []
+    sys.modules['airflow'] = _airflow
+    sys.modules['airflow.exceptions'] = _airflow_exceptions
+
+
+class _AttrDict(dict):
+    """A dict whose keys are also attributes: context['task'].task_id works as in Airflow."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+# Context values that are pendulum DateTimes in Airflow; here aware datetimes in UTC.
+_DATETIME_KEYS = ('logical_date', 'execution_date', 'data_interval_start', 'data_interval_end')
+
+
+def _to_datetime(value):
+    if not isinstance(value, str):
+        return value
+    try:
+        return datetime.datetime.fromisoformat(value.replace('Z', '+00:00'))
+    except ValueError:
+        return value
+
+
+def _airflow_context(raw):
+    context = dict(raw)
+    for key in _DATETIME_KEYS:
+        if key in context:
+            context[key] = _to_datetime(context[key])
+    for key in ('dag', 'task', 'dag_run'):
+        if isinstance(context.get(key), dict):
+            value = _AttrDict(context[key])
+            for date_key in _DATETIME_KEYS:
+                if date_key in value:
+                    value[date_key] = _to_datetime(value[date_key])
+            context[key] = value
+    return context
+
+
+def _json_default(value):
+    # What Airflow's XCom serialiser accepts beyond JSON: dates, tuples, sets, decimals.
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (tuple, set, frozenset)):
+        return list(value)
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    raise TypeError('Object of type %s is not JSON serializable' % type(value).__name__)
 
 
 def _report(result):
@@ -66,6 +140,10 @@ class TaskInstance:
 
 def _is_skip(error):
     return any(cls.__name__ == 'AirflowSkipException' for cls in type(error).__mro__)
+
+
+def _is_fail_now(error):
+    return any(cls.__name__ == 'AirflowFailException' for cls in type(error).__mro__)
 
 
 def _user_traceback(error):
@@ -114,13 +192,14 @@ def _run():
     module = types.ModuleType('dagstream_task')
     module.__file__ = filename
     module.AirflowSkipException = AirflowSkipException
+    module.AirflowFailException = AirflowFailException
     sys.modules['dagstream_task'] = module
     exec(compile(source, filename, 'exec'), module.__dict__)
     main = module.__dict__.get('main')
     if not callable(main):
         return {'state': 'failed', 'error': 'The code defines no main function. Add: def main(context): ... and return the value to share as XCom.'}
     ti = TaskInstance(spec['ti'], spec['xcoms'])
-    context = dict(spec['context'])
+    context = _airflow_context(spec['context'])
     context['ti'] = ti
     context['task_instance'] = ti
     result = _call(main, context, spec.get('op_kwargs') or {})
@@ -129,9 +208,9 @@ def _run():
     if result is None:
         return {'state': 'success'}
     try:
-        xcom = json.dumps(result, allow_nan=False)
+        xcom = json.dumps(result, allow_nan=False, default=_json_default)
     except (TypeError, ValueError) as error:
-        return {'state': 'failed', 'error': 'main() returned a value that is not JSON-serialisable (%s). Return dicts, lists, strings, numbers, booleans or None; convert dates with .isoformat().' % (error,)}
+        return {'state': 'failed', 'error': 'main() returned a value that cannot be stored as XCom (%s). Return dicts, lists, strings, numbers, booleans, dates or None.' % (error,)}
     return {'state': 'success', 'xcom': xcom}
 
 
@@ -152,6 +231,9 @@ def _main():
             _report(json.dumps({'state': 'success'}))
             return 0
         traceback.print_exception(type(error), error, _user_traceback(error), file=sys.stderr)
+        if _is_fail_now(error):
+            _report(json.dumps({'state': 'failed', 'error': _describe(error), 'no_retry': True}))
+            return 1
         if isinstance(error, SystemExit):
             _report(json.dumps({'state': 'failed', 'error': 'The code called sys.exit(%r)' % (error.code,)}))
         else:

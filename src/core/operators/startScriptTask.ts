@@ -36,6 +36,8 @@ interface RunnerResult {
   xcom?: unknown;
   error?: string;
   message?: string;
+  /** AirflowFailException: fail without using the task's retries. */
+  no_retry?: boolean;
 }
 
 /**
@@ -109,5 +111,10 @@ async function readResult(resultFile: string, exit: ChildExit, source: string): 
       ...exitCode,
       message: result.message ? `Skipped: ${result.message}` : 'Skipped by the task (AirflowSkipException)',
     };
-  return { state: 'failed', ...exitCode, error: result.error ?? `The ${source} task failed without a message; see the task's log.` };
+  return {
+    state: 'failed',
+    ...exitCode,
+    error: result.error ?? `The ${source} task failed without a message; see the task's log.`,
+    ...(result.no_retry === true ? { noRetry: true } : {}),
+  };
 }

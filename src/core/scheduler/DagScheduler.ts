@@ -738,10 +738,12 @@ export class DagScheduler {
         case 'wait':
           break;
         case 'skip':
-          this.setTaskState(active, ti, 'skipped');
-          break;
         case 'upstream_failed':
-          this.setTaskState(active, ti, 'upstream_failed');
+          // Airflow's set_state stamps both dates on a task that finishes without running.
+          ti.startDate ??= this.now().toISOString();
+          ti.endDate ??= ti.startDate;
+          ti.durationMs ??= 0;
+          this.setTaskState(active, ti, decision.kind === 'skip' ? 'skipped' : 'upstream_failed');
           break;
         case 'run':
           this.setTaskState(active, ti, 'scheduled');
@@ -908,7 +910,7 @@ export class DagScheduler {
         }
         if (tryState === 'success' || tryState === 'skipped') {
           this.finishTry(active, ti, tryState, endDate, durationMs, undefined);
-        } else if (tryNumber < ti.maxTries) {
+        } else if (tryNumber < ti.maxTries && outcome.noRetry !== true) {
           ti.nextTryAt = new Date(
             this.now().getTime() + retryDelayMs(task, { dagId, taskId: task.taskId, logicalDate: active.run.logicalDate, tryNumber }),
           ).toISOString();

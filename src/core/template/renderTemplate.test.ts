@@ -26,7 +26,7 @@ describe('renderTemplates', () => {
       'echo 2026-11-25 20261125 manual__2026-11-25T13:00:00+00:00 Lisbon',
     );
     expect(renderTemplate('{{ data_interval_start }}/{{ data_interval_end }} {{ dag.dag_id }}.{{ task.task_id }}', context)).toBe(
-      '2026-11-25T13:00:00+00:00/2026-11-25T14:00:00+00:00 weather.task',
+      '2026-11-25 13:00:00+00:00/2026-11-25 14:00:00+00:00 weather.task',
     );
   });
 
@@ -64,10 +64,19 @@ describe('renderTemplates', () => {
     expect(error.message).toContain('Add "missing" to the DAG\'s params');
   });
 
-  it('fails on an undefined variable and on an XCom that does not exist, on any line', () => {
+  it('fails on an undefined variable on any line, but prints a missing XCom as None (StrictUndefined, as Airflow)', () => {
     expect(renderError('line 1\n  echo {{ nope }}').expression).toBe('{{ nope }}');
-    const xcom = renderError("{{ ti.xcom_pull('ghost') }}");
-    expect(xcom.message).toContain("{{ ti.xcom_pull('ghost') }} is undefined (or null): the task it pulls from returned no value");
+    expect(renderTemplate("got {{ ti.xcom_pull('ghost') }}", context)).toBe('got None');
+    expect(renderTemplate("{% if ti.xcom_pull('ghost') %}yes{% else %}no{% endif %}", context)).toBe('no');
+  });
+
+  it('offers Airflow date-times, their filters and dag_run', () => {
+    expect(renderTemplate("{{ logical_date.strftime('%Y/%m/%d') }} {{ logical_date | ds_nodash }} {{ logical_date | ts_nodash }}", context)).toBe(
+      '2026/11/25 20261125 20261125T130000',
+    );
+    expect(renderTemplate('{{ dag_run.run_id }} {{ dag_run.run_type }} {{ dag_run.logical_date | ds }}', context)).toBe(
+      'manual__2026-11-25T13:00:00+00:00 manual 2026-11-25',
+    );
   });
 
   it('accepts a default for optional values', () => {

@@ -1,5 +1,6 @@
 import nunjucks from 'nunjucks';
 import type { TemplateContext } from '../executor/taskExecution';
+import { AirflowDateTime } from './AirflowDateTime';
 import { TemplateError } from './TemplateError';
 import { getTemplateEnvironment } from './templateEnvironment';
 import { withJsonToString, withoutJsonToString } from './withJsonToString';
@@ -16,6 +17,9 @@ export interface RenderOptions {
   /** Name of the value being rendered, for error messages; keys and indexes are appended. */
   argument?: string;
 }
+
+/** Context values that are pendulum DateTimes in Airflow's templates. */
+const DATETIME_KEYS: ReadonlySet<string> = new Set(['logical_date', 'execution_date', 'data_interval_start', 'data_interval_end']);
 
 /** Marker of a string that is a template at all; everything else is returned untouched. */
 const TEMPLATE_SYNTAX = /\{[{%#]/;
@@ -96,14 +100,19 @@ function compile(source: string): nunjucks.Template {
 function buildScope(context: TemplateContext): Record<string, unknown> {
   const scope: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(context)) {
-    if (key !== 'ti') scope[key] = withJsonToString(value);
+    if (key !== 'ti') scope[key] = DATETIME_KEYS.has(key) ? AirflowDateTime.from(value) : withJsonToString(value);
+  }
+  const dagRun = scope.dag_run;
+  if (dagRun !== null && typeof dagRun === 'object') {
+    for (const key of DATETIME_KEYS) if (key in dagRun) (dagRun as Record<string, unknown>)[key] = AirflowDateTime.from((dagRun as Record<string, unknown>)[key]);
   }
   const source = context.ti;
   // nunjucks calls functions with its own `this`, so the method is bound to the real `ti` here.
   const ti = {
     task_id: source.task_id,
     try_number: source.try_number,
-    xcom_pull: (...args: unknown[]): unknown => withJsonToString(pullXcom(source, args)),
+    // A task that returned nothing pulls as None (null), which prints "None" as in Airflow.
+    xcom_pull: (...args: unknown[]): unknown => withJsonToString(pullXcom(source, args) ?? null),
   };
   scope.ti = ti;
   scope.task_instance = ti;
