@@ -100,23 +100,35 @@ describe('python operator', () => {
   });
 
   it('runs code written for Airflow: airflow.exceptions, attribute access, datetimes', async () => {
-    const skipped = await run(python('from airflow.exceptions import AirflowSkipException\ndef main(context):\n    raise AirflowSkipException("not today")'));
+    const skipped = await run(
+      python('from airflow.exceptions import AirflowSkipException\ndef main(context):\n    raise AirflowSkipException("not today")'),
+    );
     expect(skipped.outcome.state).toBe('skipped');
-    const failNow = await run(python('from airflow.exceptions import AirflowFailException\ndef main(context):\n    raise AirflowFailException("bad input")'));
+    const failNow = await run(
+      python('from airflow.exceptions import AirflowFailException\ndef main(context):\n    raise AirflowFailException("bad input")'),
+    );
     expect(failNow.outcome).toMatchObject({ state: 'failed', noRetry: true });
     expect(failNow.outcome.error).toContain('bad input');
     const context = await run(
-      python('def main(context):\n    return [context["task"].task_id, context["dag_run"].run_type, context["logical_date"].year, context["data_interval_end"].hour]'),
+      python(
+        'def main(context):\n    return [context["task"].task_id, context["dag_run"].run_type, context["logical_date"].year, context["data_interval_end"].hour]',
+      ),
     );
     expect(context.outcome.xcom).toEqual(['task', 'manual', 2026, 14]);
   });
 
   it('fails clearly on a value that is not JSON-serialisable, a syntax error, or no main', async () => {
     const notJson = await run(python('def main(context):\n    return {"at": object()}'));
-    expect(notJson.outcome.error).toContain('main() returned a value that cannot be stored as XCom (Object of type object is not JSON serializable)');
+    expect(notJson.outcome.error).toContain(
+      'main() returned a value that cannot be stored as XCom (Object of type object is not JSON serializable)',
+    );
     expect((await run(python('def main(context):\n    return float("nan")'))).outcome.error).toContain('cannot be stored as XCom');
     // What Airflow's XCom serialiser accepts beyond JSON comes back as JSON.
-    const dated = await run(python('import datetime, decimal\ndef main(context):\n    return {"at": datetime.date(2026, 1, 1), "t": (1, 2), "d": decimal.Decimal("1.5")}'));
+    const dated = await run(
+      python(
+        'import datetime, decimal\ndef main(context):\n    return {"at": datetime.date(2026, 1, 1), "t": (1, 2), "d": decimal.Decimal("1.5")}',
+      ),
+    );
     expect(dated.outcome.xcom).toEqual({ at: '2026-01-01', t: [1, 2], d: 1.5 });
     const syntax = await run(python('def main(context)\n    return 1'));
     expect(syntax.outcome.error).toMatch(/^SyntaxError: .*line 1/);

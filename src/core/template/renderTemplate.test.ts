@@ -71,11 +71,14 @@ describe('renderTemplates', () => {
   });
 
   it('offers Airflow date-times, their filters and dag_run', () => {
-    expect(renderTemplate("{{ logical_date.strftime('%Y/%m/%d') }} {{ logical_date | ds_nodash }} {{ logical_date | ts_nodash }}", context)).toBe(
-      '2026/11/25 20261125 20261125T130000',
-    );
+    expect(
+      renderTemplate("{{ logical_date.strftime('%Y/%m/%d') }} {{ logical_date | ds_nodash }} {{ logical_date | ts_nodash }}", context),
+    ).toBe('2026/11/25 20261125 20261125T130000');
     expect(renderTemplate('{{ dag_run.run_id }} {{ dag_run.run_type }} {{ dag_run.logical_date | ds }}', context)).toBe(
       'manual__2026-11-25T13:00:00+00:00 manual 2026-11-25',
+    );
+    expect(renderTemplate('{{ dag_run.conf.get("limit", 10) }} {{ params.get("city") }} {{ params.get("nope", "x") }}', context)).toBe(
+      '10 Lisbon x',
     );
   });
 

@@ -104,7 +104,8 @@ function buildScope(context: TemplateContext): Record<string, unknown> {
   }
   const dagRun = scope.dag_run;
   if (dagRun !== null && typeof dagRun === 'object') {
-    for (const key of DATETIME_KEYS) if (key in dagRun) (dagRun as Record<string, unknown>)[key] = AirflowDateTime.from((dagRun as Record<string, unknown>)[key]);
+    for (const key of DATETIME_KEYS)
+      if (key in dagRun) (dagRun as Record<string, unknown>)[key] = AirflowDateTime.from((dagRun as Record<string, unknown>)[key]);
   }
   const source = context.ti;
   // nunjucks calls functions with its own `this`, so the method is bound to the real `ti` here.

@@ -17,7 +17,24 @@ export function withJsonToString(value: unknown): unknown {
   if (prototype !== Object.prototype && prototype !== null) return value;
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) copy[key] = withJsonToString(item);
-  return defineJsonToString(copy, value);
+  return defineDictMethods(defineJsonToString(copy, value));
+}
+
+/**
+ * Python's dict methods that Jinja templates written for Airflow call (`dag_run.conf.get('x', 1)`,
+ * `params.items()`), non-enumerable so that iteration and `tojson` see only the data.
+ */
+function defineDictMethods(copy: Record<string, unknown>): Record<string, unknown> {
+  const methods: Record<string, (...args: unknown[]) => unknown> = {
+    get: (key, fallback = null) => (typeof key === 'string' && Object.hasOwn(copy, key) ? copy[key] : fallback),
+    keys: () => Object.keys(copy),
+    values: () => Object.values(copy),
+    items: () => Object.entries(copy),
+  };
+  for (const [name, method] of Object.entries(methods)) {
+    if (!Object.hasOwn(copy, name)) Object.defineProperty(copy, name, { value: method, enumerable: false });
+  }
+  return copy;
 }
 
 function defineJsonToString<T extends object>(copy: T, original: unknown): T {
