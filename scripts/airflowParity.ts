@@ -14,7 +14,9 @@ function main(): number {
   const python = process.env.DAGSTREAM_PARITY_PYTHON ?? 'python3';
   const result = spawnSync(python, [HARNESS, ...process.argv.slice(2)], { cwd: REPO_ROOT, stdio: 'inherit' });
   if (result.error) {
-    console.error(`Could not start ${python} to run ${HARNESS}: ${result.error.message}. Install Python 3.9-3.12 or set DAGSTREAM_PARITY_PYTHON.`);
+    console.error(
+      `Could not start ${python} to run ${HARNESS}: ${result.error.message}. Install Python 3.9-3.12 or set DAGSTREAM_PARITY_PYTHON.`,
+    );
     return 2;
   }
   return result.status ?? 1;

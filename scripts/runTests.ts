@@ -23,6 +23,9 @@ const STAGES: Stage[] = [
   { name: 'lint', npmScript: 'lint' },
   { name: 'unit', npmScript: 'test:unit', vitestReport: 'test-results/unit.json' },
   { name: 'kafka', npmScript: 'test:kafka', vitestReport: 'test-results/kafka.json' },
+  // Dagstream against Apache Airflow 2.10.5's recorded results for the parity corpus; the live
+  // comparison (`npm run test:airflow`) installs Airflow from PyPI and takes minutes.
+  { name: 'airflow-parity', npmScript: 'test:airflow:recorded', summaryPrefix: '' },
   { name: 'vscode', npmScript: 'test:vscode', summaryPrefix: 'vscode:' },
 ];
 
@@ -49,7 +52,7 @@ function main(): number {
     });
     if (stage.summaryPrefix && result.stdout) {
       process.stdout.write(result.stdout);
-      const match = new RegExp(`${stage.summaryPrefix} (\\d+) passed, (\\d+) failed`).exec(result.stdout);
+      const match = new RegExp(`^${stage.summaryPrefix}\\s*(\\d+) passed, (\\d+) failed`, 'm').exec(result.stdout);
       if (match) {
         passed += Number(match[1]);
         failed += Number(match[2]);

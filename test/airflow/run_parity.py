@@ -40,6 +40,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 sys.path.insert(0, str(HERE))
+sys.dont_write_bytecode = True  # no __pycache__ in the repo
 from dag_to_airflow import ConversionError, convert  # noqa: E402
 
 DEFAULT_CORPUS = HERE / "dags"
@@ -222,10 +223,25 @@ def read_airflow_db(db: Path, dag_id: str, outcome: RunOutcome) -> None:
                     decoded = json.loads(value) if value is not None else None
                 except (TypeError, ValueError):
                     decoded = repr(value)
-                outcome.tasks[task_id].xcom = decoded
+                outcome.tasks[task_id].xcom = _unwrap_serde(decoded)
                 outcome.tasks[task_id].has_xcom = True
     finally:
         connection.close()
+
+
+def _unwrap_serde(value: Any) -> Any:
+    """The plain JSON inside Airflow's serde envelopes ({"__classname__": "builtins.tuple", "__data__": [...]}).
+
+    Airflow 2.10 stores tuples, sets, dates... tagged with their class, and hands the original type
+    back to xcom_pull; the value is what Dagstream should be compared with.
+    """
+    if isinstance(value, dict):
+        if "__classname__" in value and "__data__" in value:
+            return _unwrap_serde(value["__data__"])
+        return {k: _unwrap_serde(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unwrap_serde(v) for v in value]
+    return value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -460,11 +476,19 @@ def main() -> int:
 
     if args.record and not args.use_recorded:
         RECORDED.parent.mkdir(parents=True, exist_ok=True)
+        # A partial run (some DAGs) updates those DAGs and keeps the others' results.
+        previous = json.loads(RECORDED.read_text(encoding="utf-8")) if RECORDED.exists() else {}
+        stored = previous.get("dags", {}) if previous.get("airflow_version") == version else {}
+        stored.update({c.name: c.airflow.to_json() for c in comparisons})
+        present = {f.name.removesuffix(".dag.json") for f in corpus.glob("*.dag.json")}
         RECORDED.write_text(json.dumps({
             "airflow_version": version,
             "note": "Recorded by test/airflow/run_parity.py --record with `airflow dags test`; xcoms depend on the run date.",
-            "dags": {c.name: c.airflow.to_json() for c in comparisons},
+            "dags": {name: result for name, result in stored.items() if name in present},
         }, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        prettier = REPO / "node_modules" / ".bin" / "prettier"
+        if prettier.exists():  # keep `npm run format:check` green
+            subprocess.run([str(prettier), "--write", str(RECORDED)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         print(f"\nrecorded Airflow's results in {RECORDED.relative_to(REPO)}")
     if args.json_report:
         Path(args.json_report).write_text(json.dumps({
