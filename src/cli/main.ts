@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { createNewDag, serializeDag } from '../core/dag/createNewDag';
 import { DAG_FILE_SUFFIX } from '../core/dag/dagFile';
+import { registerKafkaCommands } from './commands/registerKafkaCommands';
 import { registerRecordCommands } from './commands/registerRecordCommands';
 import { registerSchedulerCommand } from './commands/registerSchedulerCommand';
 import { registerTestCommand } from './commands/registerTestCommand';
@@ -48,6 +49,7 @@ function buildProgram(): Command {
   registerWriteCommands(program);
   registerSchedulerCommand(program);
   registerRecordCommands(program);
+  registerKafkaCommands(program);
   return program;
 }
 

@@ -5,11 +5,16 @@ import { renderTemplates } from '../template/renderTemplate';
 import { bashOperator } from './bashOperator';
 import { emptyOperator } from './emptyOperator';
 import { httpOperator } from './httpOperator';
+import { kafkaConsumeOperator } from './kafkaConsumeOperator';
+import { kafkaProduceOperator } from './kafkaProduceOperator';
 import { nodeOperator } from './nodeOperator';
 import { pythonOperator } from './pythonOperator';
 
 const OPERATORS: ReadonlyMap<string, Operator> = new Map(
-  [emptyOperator, bashOperator, pythonOperator, nodeOperator, httpOperator].map((operator) => [operator.name, operator]),
+  [emptyOperator, bashOperator, pythonOperator, nodeOperator, httpOperator, kafkaProduceOperator, kafkaConsumeOperator].map((operator) => [
+    operator.name,
+    operator,
+  ]),
 );
 
 /**
