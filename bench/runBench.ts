@@ -2,11 +2,13 @@ import * as path from 'node:path';
 import { describeMachine, writeBenchReport, type BenchMetric } from './benchResult';
 import { runDagParseSuite } from './dagParseSuite';
 import { runSchedulerSuite } from './schedulerSuite';
+import { runSqliteSuite } from './sqliteSuite';
 
 /** `npm run bench [-- suite...]`: runs the named suites (all by default) and writes bench-results/. */
 const SUITES: Record<string, () => BenchMetric[] | Promise<BenchMetric[]>> = {
   'dag-parse': runDagParseSuite,
   scheduler: runSchedulerSuite,
+  sqlite: runSqliteSuite,
 };
 
 function formatMetric(m: BenchMetric): string {

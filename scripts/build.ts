@@ -45,6 +45,13 @@ const cliOptions: esbuild.BuildOptions = {
   define: { DAGSTREAM_VERSION: JSON.stringify(packageVersion()) },
 };
 
+// The SQLite database worker (src/core/sqlite): the extension and the CLI start it from dist/.
+const sqliteWorkerOptions: esbuild.BuildOptions = {
+  ...shared,
+  entryPoints: ['src/core/sqlite/sqliteWorkerMain.ts'],
+  outfile: 'dist/sqliteWorker.js',
+};
+
 async function copySqlWasm(): Promise<void> {
   // sql.js loads its engine from this file at run time; it must sit beside the bundles.
   await copyFile(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(DIST, 'sql-wasm.wasm'));
@@ -54,7 +61,7 @@ async function buildOnce(): Promise<void> {
   const started = Date.now();
   await rm(DIST, { recursive: true, force: true });
   await mkdir(DIST, { recursive: true });
-  await Promise.all([esbuild.build(extensionOptions), esbuild.build(cliOptions), copySqlWasm()]);
+  await Promise.all([esbuild.build(extensionOptions), esbuild.build(cliOptions), esbuild.build(sqliteWorkerOptions), copySqlWasm()]);
   for (const surface of WEBVIEW_SURFACES) await viteBuild(webviewViteConfig(surface));
   process.stdout.write(`Built dist/ (extension, cli, webviews: ${WEBVIEW_SURFACES.join(', ')}, sql-wasm) in ${Date.now() - started} ms\n`);
 }
@@ -62,7 +69,11 @@ async function buildOnce(): Promise<void> {
 async function watch(): Promise<void> {
   await mkdir(DIST, { recursive: true });
   await copySqlWasm();
-  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(cliOptions)]);
+  const contexts = await Promise.all([
+    esbuild.context(extensionOptions),
+    esbuild.context(cliOptions),
+    esbuild.context(sqliteWorkerOptions),
+  ]);
   await Promise.all(contexts.map((context) => context.watch()));
   for (const surface of WEBVIEW_SURFACES) await viteBuild(webviewViteConfig(surface, true));
   process.stdout.write('Watching src/ and webview/ for changes (Ctrl+C to stop)\n');

@@ -7,6 +7,7 @@ import { DAG_FILE_SUFFIX } from '../core/dag/dagFile';
 import { registerKafkaCommands } from './commands/registerKafkaCommands';
 import { registerRecordCommands } from './commands/registerRecordCommands';
 import { registerSchedulerCommand } from './commands/registerSchedulerCommand';
+import { registerSqlCommand } from './commands/registerSqlCommand';
 import { registerTestCommand } from './commands/registerTestCommand';
 import { registerWriteCommands } from './commands/registerWriteCommands';
 import { validateFiles } from './validateFiles';
@@ -50,6 +51,7 @@ function buildProgram(): Command {
   registerSchedulerCommand(program);
   registerRecordCommands(program);
   registerKafkaCommands(program);
+  registerSqlCommand(program);
   return program;
 }
 

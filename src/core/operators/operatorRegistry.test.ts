@@ -7,7 +7,7 @@ afterAll(removeTestWorkspaces);
 
 describe('operatorRegistry', () => {
   it('knows the operators of this issue', () => {
-    for (const name of ['empty', 'bash', 'python', 'node', 'http', 'kafka.produce', 'kafka.consume'])
+    for (const name of ['empty', 'bash', 'python', 'node', 'http', 'kafka.produce', 'kafka.consume', 'sql'])
       expect(getOperator(name)?.name).toBe(name);
     expect(getOperator('kafka.sink')).toBeUndefined();
   });
@@ -37,7 +37,7 @@ describe('operatorRegistry', () => {
     expect(outcome).toEqual({
       state: 'failed',
       error:
-        'Task "task" uses the operator "sensor.file", which this version of Dagstream cannot run (it runs: empty, bash, python, node, http, kafka.produce, kafka.consume).',
+        'Task "task" uses the operator "sensor.file", which this version of Dagstream cannot run (it runs: empty, bash, python, node, http, kafka.produce, kafka.consume, sql).',
     });
   });
 

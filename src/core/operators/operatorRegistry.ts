@@ -9,12 +9,12 @@ import { kafkaConsumeOperator } from './kafkaConsumeOperator';
 import { kafkaProduceOperator } from './kafkaProduceOperator';
 import { nodeOperator } from './nodeOperator';
 import { pythonOperator } from './pythonOperator';
+import { sqlOperator } from './sqlOperator';
 
 const OPERATORS: ReadonlyMap<string, Operator> = new Map(
-  [emptyOperator, bashOperator, pythonOperator, nodeOperator, httpOperator, kafkaProduceOperator, kafkaConsumeOperator].map((operator) => [
-    operator.name,
-    operator,
-  ]),
+  [emptyOperator, bashOperator, pythonOperator, nodeOperator, httpOperator, kafkaProduceOperator, kafkaConsumeOperator, sqlOperator].map(
+    (operator) => [operator.name, operator],
+  ),
 );
 
 /**

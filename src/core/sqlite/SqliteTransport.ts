@@ -1,0 +1,10 @@
+import type { SqliteArgs, SqliteEngineEvent, SqliteOperationName, SqliteResult } from './sqliteProtocol';
+
+/** How a SqliteDatabase reaches its engine: across a worker thread, or on the same thread. */
+export interface SqliteTransport {
+  /** Rejects with a SqliteDatabaseError. `signal` interrupts the operation between statements and rows. */
+  call<K extends SqliteOperationName>(op: K, args: SqliteArgs<K>, signal?: AbortSignal): Promise<SqliteResult<K>>;
+  onEvent(listener: (event: SqliteEngineEvent) => void): void;
+  /** Ends the thread (after a successful close, or to abandon the database). */
+  terminate(): Promise<void>;
+}
