@@ -8,7 +8,9 @@ import { launchChromium, type LaunchedChromium } from '../../scripts/codeServer/
 import { startCodeServer, type RunningCodeServer, type StartCodeServerOptions } from '../../scripts/codeServer/startCodeServer';
 import { buildSuite, REPO_ROOT } from './buildSuite';
 import { runSuiteInCodeServer } from './runSuiteInCodeServer';
-import { runNewDagUiTest } from './ui/newDag.ui';
+import { runCanvasEditingUiTest } from './ui/canvasEditing.ui';
+import { runNewDagUiTest, type UiTestOutcome } from './ui/newDag.ui';
+import { runRestrictedModeUiTest } from './ui/restrictedMode.ui';
 
 const SUITE_TIMEOUT_MS = 180_000;
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
@@ -113,16 +115,29 @@ async function runIntegrationSuite(chromium: LaunchedChromium, extensionTestsPat
 /** The packaged extension, installed from dagstream.vsix into a separate code-server, driven as a user. */
 async function runUiTests(chromium: LaunchedChromium): Promise<Tally> {
   const options = { vsixToInstall: VSIX, userSettings: TEST_USER_SETTINGS };
-  const outcome = await withCodeServer('ui', options, (server) =>
-    runNewDagUiTest(chromium.context, { workbenchUrl: server.url, dagName: 'weather', resultsDir: RESULTS_DIR }),
+  const outcomes = await withCodeServer('ui', options, async (server) => [
+    await runNewDagUiTest(chromium.context, { workbenchUrl: server.url, dagName: 'weather', resultsDir: RESULTS_DIR }),
+    await runCanvasEditingUiTest(chromium.context, { workbenchUrl: server.url, resultsDir: RESULTS_DIR }),
+  ]);
+  // Workspace trust on (code-server's default), for the restricted mode the user gets by declining it.
+  outcomes.push(
+    await withCodeServer('restricted', { vsixToInstall: VSIX }, (server) =>
+      runRestrictedModeUiTest(chromium.context, { workbenchUrl: server.url, resultsDir: RESULTS_DIR }),
+    ),
   );
-  const seconds = (outcome.durationMs / 1000).toFixed(1);
-  if (outcome.passed) {
-    console.log(`  ✔ ${outcome.name} (${seconds} s; screenshot ${outcome.screenshot ?? 'none'})`);
-    return { passed: 1, failed: 0 };
+  const tally: Tally = { passed: 0, failed: 0 };
+  for (const outcome of outcomes) {
+    report(outcome);
+    if (outcome.passed) tally.passed++;
+    else tally.failed++;
   }
-  console.log(`  ✘ ${outcome.name} (${seconds} s)\n    ${outcome.error ?? ''}\n    screenshot: ${outcome.screenshot ?? 'none'}`);
-  return { passed: 0, failed: 1 };
+  return tally;
+}
+
+function report(outcome: UiTestOutcome): void {
+  const seconds = (outcome.durationMs / 1000).toFixed(1);
+  if (outcome.passed) console.log(`  ✔ ${outcome.name} (${seconds} s; screenshots ${outcome.screenshot ?? 'none'})`);
+  else console.log(`  ✘ ${outcome.name} (${seconds} s)\n    ${outcome.error ?? ''}\n    screenshot: ${outcome.screenshot ?? 'none'}`);
 }
 
 async function main(): Promise<number> {
@@ -141,7 +156,7 @@ async function main(): Promise<number> {
   await mkdir(RESULTS_DIR, { recursive: true });
   // Screenshots of an earlier run would pass for this run's.
   for (const name of await readdir(RESULTS_DIR)) {
-    if (name === 'new-dag-canvas.png' || /^failure-.*\.png$/.test(name)) await rm(join(RESULTS_DIR, name));
+    if (name === 'new-dag-canvas.png' || /^(failure|canvas)-.*\.png$/.test(name)) await rm(join(RESULTS_DIR, name));
   }
 
   const install = await ensureCodeServer();

@@ -1,90 +1,180 @@
-import { Background, Controls, MiniMap, ReactFlow, useEdgesState, useNodesState, type ColorMode, type Edge, type Viewport } from '@xyflow/react';
-import { useEffect, useMemo, useState } from 'react';
-import { isCanvasNotification, type DidChangeDocumentNotification } from '../../src/protocol/dagCanvasProtocol';
+import { useReactFlow, type ColorMode } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import { describeSchedule } from './describeSchedule';
+import { FlowCanvas } from './FlowCanvas';
+import { Inspector, type CanvasSelection } from './Inspector';
+import { layoutAll, NODE_HEIGHT, NODE_WIDTH } from './layoutTasks';
+import { NoticeBar } from './NoticeBar';
+import { Palette } from './Palette';
 import { ProblemsBanner } from './ProblemsBanner';
-import { TaskNode, type TaskFlowNode } from './TaskNode';
-import { toFlowElements } from './toFlowElements';
+import { proposeTaskId } from './proposeTaskId';
+import type { TaskFlowNode } from './TaskNode';
+import type { LinkEdge } from './toFlowElements';
+import { useCanvasDocument } from './useCanvasDocument';
 import { loadViewState, postCommand, saveViewState } from './vscodeApi';
-
-const NODE_TYPES = { task: TaskNode };
 
 /** VS Code marks the webview's body with the theme kind; React Flow needs it as a colour mode. */
 function currentColorMode(): ColorMode {
   return document.body.classList.contains('vscode-light') || document.body.classList.contains('vscode-high-contrast-light') ? 'light' : 'dark';
 }
 
-/** The DAG canvas: renders the document the host sends; reports gestures back as commands. */
+const FOCUSABLE_FIELD = 'vscode-textfield, vscode-textarea, vscode-single-select, vscode-checkbox, button';
+
+/**
+ * The DAG canvas: toolbar, palette, graph and inspector over the document the host sends. It keeps
+ * no content of its own: every gesture is a command to the host, and what it shows is the host's
+ * latest version with the gestures in flight drawn on top. Only UI state (viewport, selection,
+ * open panels) is kept, in the webview's state, so that reopening the editor restores it.
+ */
 export function CanvasApp() {
-  const [documentState, setDocumentState] = useState<DidChangeDocumentNotification | undefined>(undefined);
+  const canvas = useCanvasDocument();
+  const { host, schemas, graph, sendEdit, showNotice } = canvas;
+  const flow = useReactFlow<TaskFlowNode, LinkEdge>();
   const [colorMode, setColorMode] = useState<ColorMode>(currentColorMode);
-  const initialViewport = useMemo(() => loadViewState().viewport, []);
+  const [panels, setPanels] = useState(() => {
+    const saved = loadViewState();
+    return { palette: saved.paletteOpen ?? true, inspector: saved.inspectorOpen ?? true, problems: saved.problemsOpen ?? true };
+  });
+  const [selection, setSelection] = useState<CanvasSelection>(() => ({ taskIds: loadViewState().selectedTaskIds ?? [], links: [] }));
 
   useEffect(() => {
-    const onMessage = (event: MessageEvent<unknown>) => {
-      const message = event.data;
-      if (!isCanvasNotification(message)) return;
-      // Ignore a stale update that raced a newer one.
-      setDocumentState((previous) => (previous && previous.fileName === message.fileName && previous.version > message.version ? previous : message));
-    };
-    window.addEventListener('message', onMessage);
-    postCommand({ type: 'canvas/ready' });
     const observer = new MutationObserver(() => setColorMode(currentColorMode()));
     observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
-    return () => {
-      window.removeEventListener('message', onMessage);
-      observer.disconnect();
-    };
+    return () => observer.disconnect();
   }, []);
+  useEffect(() => saveViewState({ paletteOpen: panels.palette, inspectorOpen: panels.inspector, problemsOpen: panels.problems }), [panels]);
+  useEffect(() => saveViewState({ selectedTaskIds: selection.taskIds }), [selection.taskIds]);
 
-  // React Flow measures nodes and reports it through onNodesChange; keeping nodes in its state
-  // hooks (rather than recomputing them on every render) is what lets the minimap draw them.
-  const [nodes, setNodes, onNodesChange] = useNodesState<TaskFlowNode>([]);
-  const [edges, setEdges, onEdgesChange] = useEdgesState<Edge>([]);
-  useEffect(() => {
-    const elements = documentState?.graph ? toFlowElements(documentState.graph, documentState.problems) : { nodes: [], edges: [] };
-    setNodes(elements.nodes);
-    setEdges(elements.edges);
-  }, [documentState, setNodes, setEdges]);
+  const updateSelection = useCallback((update: (previous: CanvasSelection) => CanvasSelection) => setSelection(update), []);
+  const editable = host?.editable ?? false;
+  const operatorTitles = useMemo(() => new Map((schemas?.operators ?? []).map((o) => [o.operator, o.title])), [schemas]);
 
-  if (!documentState) {
-    return <div className="canvas-loading">Loading DAG…</div>;
-  }
-  const graph = documentState.graph;
+  const addTask = useCallback(
+    (operator: string, at?: { x: number; y: number }) => {
+      if (!graph) return;
+      const taskId = proposeTaskId(operator, new Set(graph.tasks.map((t) => t.taskId)));
+      const position = at ?? freeSpotInView(flow, graph.tasks.map((t) => t.position).filter((p) => p !== undefined));
+      sendEdit({ kind: 'addTask', operator, position, taskId }, (select) => setSelection({ taskIds: select, links: [] }));
+      setSelection({ taskIds: [taskId], links: [] });
+    },
+    [graph, flow, sendEdit],
+  );
+  const autoLayout = (): void => {
+    if (!graph || graph.tasks.length === 0) return;
+    const positions = layoutAll(graph.tasks);
+    sendEdit({ kind: 'moveTasks', moves: [...positions].map(([taskId, position]) => ({ taskId, position })) });
+    // Fit once React Flow has the new positions.
+    setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1.25, duration: 200 }), 50);
+  };
+  const inspect = useCallback((focus: boolean) => {
+    setPanels((p) => ({ ...p, inspector: true }));
+    if (focus) requestAnimationFrame(() => document.querySelector<HTMLElement>(`.inspector-body ${FOCUSABLE_FIELD}`)?.focus());
+  }, []);
+  const onInspectorKey = (event: KeyboardEvent<HTMLDivElement>): void => {
+    // Escape leaves the inspector for the selected node, where arrows move it again.
+    if (event.key !== 'Escape' || event.defaultPrevented) return;
+    const id = selection.taskIds[0];
+    if (id !== undefined) document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`)?.focus();
+  };
+
+  if (!host) return <div className="canvas-loading">Loading DAG…</div>;
+  const schedule = graph ? describeSchedule(graph.schedule) : undefined;
+  const ids = new Set(graph?.tasks.map((t) => t.taskId));
+  const linkCount = graph?.tasks.reduce((sum, t) => sum + new Set(t.upstream.filter((u) => ids.has(u) && u !== t.taskId)).size, 0) ?? 0;
   return (
-    <div className="canvas-root" data-testid="dag-canvas" data-node-count={nodes.length} data-edge-count={edges.length}>
+    <div className="canvas-root" data-testid="dag-canvas" data-node-count={graph?.tasks.length ?? 0} data-edge-count={linkCount} data-version={host.version} data-editable={editable}>
       <header className="canvas-toolbar">
-        <span className="canvas-title">{graph?.dagId || documentState.fileName}</span>
-        {graph && <span className="canvas-schedule">{graph.schedule === null ? 'manual trigger only' : `schedule ${graph.schedule}`}</span>}
-        {!documentState.editable && <span className="canvas-badge">Restricted mode: read-only</span>}
+        <button
+          type="button"
+          className={`canvas-toggle${panels.palette ? ' pressed' : ''}`}
+          aria-pressed={panels.palette}
+          title="Show or hide the operators palette"
+          onClick={() => setPanels((p) => ({ ...p, palette: !p.palette }))}
+        >
+          Palette
+        </button>
+        <span className="canvas-title">{graph?.dagId || host.fileName}</span>
+        {schedule && (
+          <span className="canvas-schedule" title={schedule.text}>
+            {graph?.schedule ? `${graph.schedule}: ${schedule.text}` : schedule.text}
+          </span>
+        )}
+        {!editable && (
+          <span className="canvas-badge" title={host.readOnlyReason}>
+            Read-only
+          </span>
+        )}
         <span className="canvas-spacer" />
+        <button type="button" className="canvas-button" disabled={!editable || !graph} onClick={autoLayout} title="Lay out every task left to right and save the positions">
+          Auto-layout
+        </button>
         <button type="button" className="canvas-button" onClick={() => postCommand({ type: 'canvas/openAsText' })}>
           Open as Text
         </button>
+        <button
+          type="button"
+          className={`canvas-toggle${panels.inspector ? ' pressed' : ''}`}
+          aria-pressed={panels.inspector}
+          title="Show or hide the inspector"
+          onClick={() => setPanels((p) => ({ ...p, inspector: !p.inspector }))}
+        >
+          Inspector
+        </button>
       </header>
-      <ProblemsBanner problems={documentState.problems} />
+      {!editable && (
+        <div className="readonly-banner" role="status">
+          {host.readOnlyReason ?? 'This canvas is read-only.'}
+        </div>
+      )}
+      <ProblemsBanner problems={host.problems} drawable={graph !== undefined} open={panels.problems} onToggle={() => setPanels((p) => ({ ...p, problems: !p.problems }))} />
       {graph ? (
-        <div className="canvas-flow">
-          <ReactFlow
-            nodes={nodes}
-            edges={edges}
-            onNodesChange={onNodesChange}
-            onEdgesChange={onEdgesChange}
-            nodeTypes={NODE_TYPES}
+        <div className="canvas-main">
+          {panels.palette && schemas && <Palette schemas={schemas} editable={editable} onAdd={(operator) => addTask(operator)} />}
+          <FlowCanvas
+            graph={graph}
+            problems={host.problems}
+            editable={editable}
             colorMode={colorMode}
-            nodesDraggable={false}
-            nodesConnectable={false}
-            {...(initialViewport ? { defaultViewport: initialViewport } : { fitView: true, fitViewOptions: { padding: 0.3, maxZoom: 1.25 } })}
-            onMoveEnd={(_event, viewport: Viewport) => saveViewState({ viewport })}
-            onNodeDoubleClick={(_event, node) => postCommand({ type: 'canvas/revealTask', taskId: node.id })}
-          >
-            <Background />
-            <Controls showInteractive={false} />
-            <MiniMap pannable zoomable ariaLabel="Overview of the DAG" />
-          </ReactFlow>
+            operatorTitles={operatorTitles}
+            selection={selection}
+            onSelectionChange={updateSelection}
+            sendEdit={sendEdit}
+            showNotice={showNotice}
+            onDropOperator={addTask}
+            onInspect={inspect}
+          />
+          {panels.inspector && schemas && (
+            <div className="inspector-frame" onKeyDown={onInspectorKey}>
+              <Inspector
+                graph={graph}
+                schemas={schemas}
+                problems={host.problems}
+                editable={editable}
+                selection={selection}
+                sendEdit={sendEdit}
+                showNotice={showNotice}
+                onSelect={setSelection}
+                onClose={() => setPanels((p) => ({ ...p, inspector: false }))}
+              />
+            </div>
+          )}
         </div>
       ) : (
         <div className="canvas-empty">This file cannot be drawn until the problems above are fixed. Use “Open as Text” to edit it.</div>
       )}
+      <NoticeBar notice={canvas.notice} onDismiss={canvas.dismissNotice} />
     </div>
   );
+}
+
+/**
+ * Where a task added with the keyboard goes: the middle of the visible canvas, moved down past
+ * nodes already there, so that successive additions do not stack.
+ */
+function freeSpotInView(flow: { screenToFlowPosition(point: { x: number; y: number }): { x: number; y: number } }, taken: readonly { x: number; y: number }[]): { x: number; y: number } {
+  const pane = document.querySelector('.canvas-flow')?.getBoundingClientRect();
+  const center = pane ? flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 }) : { x: 0, y: 0 };
+  const spot = { x: Math.round(center.x - NODE_WIDTH / 2), y: Math.round(center.y - NODE_HEIGHT / 2) };
+  while (taken.some((p) => Math.abs(p.x - spot.x) < NODE_WIDTH * 0.5 && Math.abs(p.y - spot.y) < NODE_HEIGHT)) spot.y += NODE_HEIGHT + 30;
+  return spot;
 }

@@ -9,9 +9,16 @@ interface VsCodeApi<State> {
 
 declare function acquireVsCodeApi<State>(): VsCodeApi<State>;
 
-/** UI state that survives the webview being hidden and shown (no retainContextWhenHidden). */
+/**
+ * UI state that survives the webview being hidden and shown, and the editor being reopened (no
+ * retainContextWhenHidden): only how the canvas looks, never document content.
+ */
 export interface CanvasViewState {
   viewport?: { x: number; y: number; zoom: number };
+  selectedTaskIds?: string[];
+  paletteOpen?: boolean;
+  inspectorOpen?: boolean;
+  problemsOpen?: boolean;
 }
 
 // acquireVsCodeApi may be called only once per webview document.
@@ -25,6 +32,7 @@ export function loadViewState(): CanvasViewState {
   return api.getState() ?? {};
 }
 
-export function saveViewState(state: CanvasViewState): void {
-  api.setState(state);
+/** Merges `change` into the saved view state. */
+export function saveViewState(change: Partial<CanvasViewState>): void {
+  api.setState({ ...loadViewState(), ...change });
 }

@@ -1,75 +1,88 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseDagText } from '../../core/dag/parseDagText';
-import { isCanvasCommand, type CanvasCommand, type DidChangeDocumentNotification } from '../../protocol/dagCanvasProtocol';
+import { isDagEdit } from '../../protocol/dagEditDto';
+import type { CanvasFormSchemasDto } from '../../protocol/dagFormSchemaDto';
 import { renderWebviewHtml, webviewAssetsRoot } from '../webviews/renderWebviewHtml';
-import { toDagGraphDto, toProblemDto } from './toDagGraphDto';
+import { applyDagEditToDocument, type DagEditOutcome } from './applyDagEditToDocument';
+import { DagCanvasSession } from './DagCanvasSession';
+import { DagDiagnostics } from './DagDiagnostics';
+import { DagDocumentDescriptions } from './DagDocumentDescriptions';
+import { openTaskCode } from './openTaskCode';
+import { TaskCodeFileSystem } from './TaskCodeFileSystem';
+import { TASK_CODE_SCHEME } from './taskCodeLocation';
+import { toCanvasFormSchemas } from './toCanvasFormSchemas';
+
+/**
+ * Commands for the VS Code integration tests: they run the canvas's own code paths (the gesture
+ * queue, the WorkspaceEdit, "Edit code") on an open DAG document without a webview to click in.
+ * Not contributed in package.json, so users never see them.
+ */
+export const CANVAS_TEST_COMMANDS = {
+  applyEdit: '_dagstream.canvas.applyEdit',
+  openTaskCode: '_dagstream.canvas.openTaskCode',
+  lastPosted: '_dagstream.canvas.lastPosted',
+} as const;
 
 /**
  * The DAG canvas: a custom *text* editor, so the `.dag.json` document stays the model and undo,
- * dirty state, save, hot exit and git all come from VS Code. The webview only renders what the
- * host sends and reports what the user did.
+ * dirty state, save, revert, hot exit and git all come from VS Code. The webview only renders what
+ * the host sends and reports what the user did. Also owns what serves the canvas: the Problems
+ * panel entries of DAG files and the documents that hold a task's inline code.
  */
 export class DagEditorProvider implements vscode.CustomTextEditorProvider {
   static readonly viewType = 'dagstream.dagEditor';
 
   static register(extensionUri: vscode.Uri): vscode.Disposable {
-    return vscode.window.registerCustomEditorProvider(DagEditorProvider.viewType, new DagEditorProvider(extensionUri), {
-      supportsMultipleEditorsPerDocument: true,
-    });
+    const descriptions = new DagDocumentDescriptions();
+    const provider = new DagEditorProvider(extensionUri, descriptions);
+    const taskCode = new TaskCodeFileSystem();
+    return vscode.Disposable.from(
+      vscode.window.registerCustomEditorProvider(DagEditorProvider.viewType, provider, { supportsMultipleEditorsPerDocument: true }),
+      new DagDiagnostics(descriptions),
+      taskCode,
+      vscode.workspace.registerFileSystemProvider(TASK_CODE_SCHEME, taskCode, { isCaseSensitive: true }),
+      vscode.commands.registerCommand(CANVAS_TEST_COMMANDS.applyEdit, (uri: vscode.Uri, edit: unknown) => provider.applyEditFromCommand(uri, edit)),
+      vscode.commands.registerCommand(CANVAS_TEST_COMMANDS.openTaskCode, (uri: vscode.Uri, taskId: string, field: string) =>
+        provider.openTaskCodeFromCommand(uri, taskId, field),
+      ),
+      vscode.commands.registerCommand(CANVAS_TEST_COMMANDS.lastPosted, (uri: vscode.Uri) => provider.sessionFor(uri)?.lastPosted),
+    );
   }
 
-  private constructor(private readonly extensionUri: vscode.Uri) {}
+  private readonly sessions = new Set<DagCanvasSession>();
+  private formSchemas: CanvasFormSchemasDto | undefined;
+
+  private constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly descriptions: DagDocumentDescriptions,
+  ) {}
 
   resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: [webviewAssetsRoot(this.extensionUri)] };
     webview.html = renderWebviewHtml(webview, this.extensionUri, 'canvas', `DAG ${path.basename(document.fileName)}`);
-
-    const postDocument = (): void => {
-      void webview.postMessage(describeDocument(document));
-    };
-    const subscriptions: vscode.Disposable[] = [
-      vscode.workspace.onDidChangeTextDocument((event) => {
-        if (event.document.uri.toString() === document.uri.toString() && event.contentChanges.length > 0) postDocument();
-      }),
-      vscode.workspace.onDidGrantWorkspaceTrust(postDocument),
-      webview.onDidReceiveMessage((message: unknown) => {
-        if (isCanvasCommand(message)) void this.handleCommand(message, document, postDocument);
-      }),
-    ];
-    panel.onDidDispose(() => vscode.Disposable.from(...subscriptions).dispose());
+    const session = new DagCanvasSession(document, panel, this.descriptions, () => (this.formSchemas ??= toCanvasFormSchemas()));
+    this.sessions.add(session);
+    panel.onDidDispose(() => {
+      this.sessions.delete(session);
+      session.dispose();
+    });
   }
 
-  private async handleCommand(command: CanvasCommand, document: vscode.TextDocument, postDocument: () => void): Promise<void> {
-    switch (command.type) {
-      case 'canvas/ready':
-        postDocument();
-        return;
-      case 'canvas/openAsText':
-        await vscode.commands.executeCommand('vscode.openWith', document.uri, 'default', vscode.ViewColumn.Beside);
-        return;
-      case 'canvas/revealTask': {
-        const range = parseDagText(document.getText()).taskRanges.get(command.taskId);
-        if (!range) return;
-        const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
-        const start = document.positionAt(range.offset);
-        editor.selection = new vscode.Selection(start, start);
-        editor.revealRange(new vscode.Range(start, document.positionAt(range.offset + range.length)), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-        return;
-      }
-    }
+  sessionFor(uri: vscode.Uri): DagCanvasSession | undefined {
+    return [...this.sessions].find((s) => s.document.uri.toString() === uri.toString());
   }
-}
 
-function describeDocument(document: vscode.TextDocument): DidChangeDocumentNotification {
-  const parsed = parseDagText(document.getText());
-  return {
-    type: 'canvas/didChangeDocument',
-    version: document.version,
-    fileName: path.basename(document.fileName),
-    graph: toDagGraphDto(parsed),
-    problems: parsed.problems.map(toProblemDto),
-    editable: vscode.workspace.isTrusted,
-  };
+  private applyEditFromCommand(uri: vscode.Uri, edit: unknown): Promise<DagEditOutcome> {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (!document) return Promise.resolve({ ok: false, reason: `${uri.toString()} is not open; open it first.` });
+    if (!isDagEdit(edit)) return Promise.resolve({ ok: false, reason: `Not a canvas gesture: ${JSON.stringify(edit)}` });
+    return applyDagEditToDocument(document, edit);
+  }
+
+  private async openTaskCodeFromCommand(uri: vscode.Uri, taskId: string, field: string): Promise<void> {
+    const document = await vscode.workspace.openTextDocument(uri);
+    const task = this.descriptions.describe(document).graph?.tasks.find((t) => t.taskId === taskId);
+    await openTaskCode(document, task?.values, taskId, field);
+  }
 }

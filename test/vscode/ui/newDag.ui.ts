@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import type { BrowserContext, ConsoleMessage, FrameLocator, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { activeWebview, answerInputBox, cspViolation, expectEqual, openWorkbench, runCommandFromPalette, waitUntil } from './workbenchUi';
 
 export interface NewDagUiOptions {
   /** code-server's workbench URL with the (empty, temp) workspace folder opened. */
@@ -22,9 +23,6 @@ export interface UiTestOutcome {
 
 const COMMAND_TITLE = 'Dagstream: New DAG';
 const INPUT_PROMPT = 'Name of the new DAG';
-const QUICK_INPUT = '.quick-input-widget';
-const QUICK_INPUT_BOX = `${QUICK_INPUT} .quick-input-box input`;
-const QUICK_INPUT_ROW = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
 
 /**
  * A user's first minute: open the command palette, run "Dagstream: New DAG", name the DAG, and see
@@ -42,9 +40,7 @@ export async function runNewDagUiTest(context: BrowserContext, options: NewDagUi
     if (violation) cspViolations.push(violation);
   });
   try {
-    await page.goto(options.workbenchUrl, { waitUntil: 'domcontentloaded' });
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view').waitFor({ timeout: 30_000 });
+    await openWorkbench(page, options.workbenchUrl);
 
     await runCommandFromPalette(page, COMMAND_TITLE);
     await answerInputBox(page, INPUT_PROMPT, options.dagName);
@@ -107,79 +103,3 @@ export async function runNewDagUiTest(context: BrowserContext, options: NewDagUi
   }
 }
 
-/**
- * Our commands appear only once the extension host has read the extension (seconds after the
- * workbench shows), and an open palette does not refresh its list: so retry the whole gesture.
- */
-async function runCommandFromPalette(page: Page, title: string): Promise<void> {
-  const deadline = Date.now() + 45_000;
-  for (;;) {
-    await page.keyboard.press('F1');
-    const input = page.locator(QUICK_INPUT_BOX);
-    await input.waitFor({ timeout: 10_000 });
-    await input.fill(`>${title}`);
-    const row = page.locator(QUICK_INPUT_ROW, { hasText: title }).first();
-    try {
-      await row.waitFor({ timeout: 2_000 });
-      await row.click();
-      return;
-    } catch {
-      if (Date.now() > deadline) {
-        const rows = await page.locator(QUICK_INPUT_ROW).allInnerTexts();
-        throw new Error(`The command palette never offered "${title}" (rows: ${JSON.stringify(rows.slice(0, 5))}).`);
-      }
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(1_000);
-    }
-  }
-}
-
-async function answerInputBox(page: Page, prompt: string, answer: string): Promise<void> {
-  const widget = page.locator(QUICK_INPUT, { hasText: prompt });
-  try {
-    await widget.waitFor({ timeout: 10_000 });
-  } catch {
-    const shown = await page
-      .locator(QUICK_INPUT)
-      .innerText()
-      .catch(() => '(no quick input)');
-    throw new Error(`No input box asking "${prompt}" appeared; the quick input shows: ${JSON.stringify(shown)}`);
-  }
-  const input = page.locator(QUICK_INPUT_BOX);
-  await input.fill(answer);
-  await input.press('Enter');
-}
-
-/** The content of the visible webview: the host iframe, then its active inner frame. */
-function activeWebview(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-}
-
-/** A CSP violation reported in a webview frame (the workbench's own frames are not ours to judge). */
-function cspViolation(message: ConsoleMessage): string | undefined {
-  const text = message.text();
-  if (!/Content Security Policy|Refused to/i.test(text)) return undefined;
-  const frameUrl = message.page() ? (message.location().url ?? '') : '';
-  const inWebview = /webview|vscode-resource|vscode-cdn|\/pre\/|index\.html\?id=/.test(frameUrl) || frameUrl === '';
-  return inWebview ? `${text} (at ${frameUrl || 'unknown frame'})` : undefined;
-}
-
-async function waitUntil(
-  what: string,
-  condition: () => Promise<boolean>,
-  timeoutMs = 10_000,
-  describe?: () => Promise<string>,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) {
-      const detail = describe ? ` (${await describe()})` : '';
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${detail}.`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-function expectEqual(actual: string | null, expected: string, what: string): void {
-  if (actual !== expected) throw new Error(`${what} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}.`);
-}

@@ -1,0 +1,99 @@
+import type { ConsoleMessage, FrameLocator, Page } from 'playwright-core';
+
+/**
+ * Workbench gestures shared by the UI tests, with selectors that work on VS Code 1.100 and 1.139
+ * (see notes/real-vscode.md).
+ */
+const QUICK_INPUT = '.quick-input-widget';
+const QUICK_INPUT_BOX = `${QUICK_INPUT} .quick-input-box input`;
+const QUICK_INPUT_ROW = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
+
+/** Opens the workbench and waits until the explorer shows the workspace folder. */
+export async function openWorkbench(page: Page, url: string): Promise<void> {
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.explorer-folders-view').waitFor({ timeout: 30_000 });
+}
+
+/**
+ * Our commands appear only once the extension host has read the extension (seconds after the
+ * workbench shows), and an open palette does not refresh its list: so retry the whole gesture.
+ */
+export async function runCommandFromPalette(page: Page, title: string, timeoutMs = 45_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('F1');
+    const input = page.locator(QUICK_INPUT_BOX);
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = page.locator(QUICK_INPUT_ROW, { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 2_000 });
+      await row.click();
+      return;
+    } catch {
+      if (Date.now() > deadline) {
+        const rows = await page.locator(QUICK_INPUT_ROW).allInnerTexts();
+        throw new Error(`The command palette never offered "${title}" (rows: ${JSON.stringify(rows.slice(0, 5))}).`);
+      }
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1_000);
+    }
+  }
+}
+
+/** Answers the quick input that asks `prompt`. */
+export async function answerInputBox(page: Page, prompt: string, answer: string): Promise<void> {
+  const widget = page.locator(QUICK_INPUT, { hasText: prompt });
+  try {
+    await widget.waitFor({ timeout: 10_000 });
+  } catch {
+    const shown = await page
+      .locator(QUICK_INPUT)
+      .innerText()
+      .catch(() => '(no quick input)');
+    throw new Error(`No input box asking "${prompt}" appeared; the quick input shows: ${JSON.stringify(shown)}`);
+  }
+  const input = page.locator(QUICK_INPUT_BOX);
+  await input.fill(answer);
+  await input.press('Enter');
+}
+
+/** Picks `item` in an open quick pick (a theme, a file) by typing it and choosing the first matching row. */
+export async function pickQuickItem(page: Page, item: string): Promise<void> {
+  const input = page.locator(QUICK_INPUT_BOX);
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(item);
+  const row = page.locator(QUICK_INPUT_ROW, { hasText: item }).first();
+  await row.waitFor({ timeout: 10_000 });
+  await input.press('Enter');
+}
+
+/** The content of the visible webview: the host iframe, then its active inner frame. */
+export function activeWebview(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** A CSP violation reported in a webview frame (the workbench's own frames are not ours to judge). */
+export function cspViolation(message: ConsoleMessage): string | undefined {
+  const text = message.text();
+  if (!/Content Security Policy|Refused to/i.test(text)) return undefined;
+  const frameUrl = message.page() ? (message.location().url ?? '') : '';
+  const inWebview = /webview|vscode-resource|vscode-cdn|\/pre\/|index\.html\?id=/.test(frameUrl) || frameUrl === '';
+  return inWebview ? `${text} (at ${frameUrl || 'unknown frame'})` : undefined;
+}
+
+export async function waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs = 10_000, describe?: () => Promise<string>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) {
+      const detail = describe ? ` (${await describe()})` : '';
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${detail}.`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export function expectEqual(actual: string | null, expected: string, what: string): void {
+  if (actual !== expected) throw new Error(`${what} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}.`);
+}
