@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
+import { SPARE_LOG_NAME, takeSpareLogFolder } from './spareLogFolder';
 
 /**
  * One try's log file, opened for appending. Lines the engine writes look like Airflow's
@@ -24,14 +25,17 @@ export class TaskLog {
   }
 
   /**
-   * Creates the folder and opens the file synchronously, so that a log that cannot be written
-   * is reported before the task starts, and so that the header is the first thing in it.
+   * Creates the folder (or takes the spare one, see spareLogFolder) and opens the file
+   * synchronously, so that a log that cannot be written is reported before the task starts, and
+   * so that the header is the first thing in it.
    * Throws an Error that says which file and why.
    */
   static open(file: string, source: string): TaskLog {
     try {
-      mkdirSync(path.dirname(file), { recursive: true });
-      return new TaskLog(file, openSync(file, 'a'), source);
+      const folder = path.dirname(file);
+      if (path.basename(file) !== SPARE_LOG_NAME || !takeSpareLogFolder(folder)) mkdirSync(folder, { recursive: true });
+      // Read access too: the last line of a task's output is read back from the file (readLastLine).
+      return new TaskLog(file, openSync(file, 'a+'), source);
     } catch (error) {
       throw new Error(
         `Could not open the task log ${file}: ${(error as Error).message}. Check that the workspace's .dagstream folder is writable.`,
@@ -55,22 +59,17 @@ export class TaskLog {
     }
   }
 
-  info(message: string): void {
-    this.line('INFO', message);
+  /** Lines at INFO level; several are written at once (e.g. a header before the task starts). */
+  info(...messages: string[]): void {
+    this.lines('INFO', messages);
   }
 
   warning(message: string): void {
-    this.line('WARNING', message);
+    this.lines('WARNING', [message]);
   }
 
   error(message: string): void {
-    this.line('ERROR', message);
-  }
-
-  /** Several engine lines at once, in one write (e.g. the header before the task starts). */
-  lines(entries: readonly (readonly ['INFO' | 'WARNING' | 'ERROR', string])[]): void {
-    const at = new Date().toISOString();
-    this.write(entries.map(([level, message]) => this.format(at, level, message)).join(''));
+    this.lines('ERROR', [message]);
   }
 
   /** Raw text or bytes, for example a response body, written as they are. */
@@ -99,11 +98,8 @@ export class TaskLog {
     return Promise.resolve();
   }
 
-  private line(level: string, message: string): void {
-    this.write(this.format(new Date().toISOString(), level, message));
-  }
-
-  private format(at: string, level: string, message: string): string {
-    return `[${at}] {dagstream.${this.source}} ${level} - ${message}\n`;
+  private lines(level: string, messages: readonly string[]): void {
+    const prefix = `[${new Date().toISOString()}] {dagstream.${this.source}} ${level} - `;
+    this.write(messages.map((message) => `${prefix}${message}\n`).join(''));
   }
 }

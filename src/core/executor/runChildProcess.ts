@@ -1,25 +1,24 @@
 import type { ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
 import { finishedTask } from './finishedTask';
 import { formatDuration } from './formatDuration';
-import { LastLineTracker } from './LastLineTracker';
 import { killProcessGroup, readProcessToken, spawnProcessGroup } from './processTree';
+import { readLastLine } from './readLastLine';
+import { prepareSpareLogFolder } from './spareLogFolder';
 import { TaskLog } from './TaskLog';
 import type { RunningTask, TaskOutcome } from './taskExecution';
 
 export const DEFAULT_KILL_GRACE_MS = 5000;
-/**
- * After the task's process group is gone, how long to wait for its output pipes to close. Only a
- * process that left the group (`setsid`, a daemon) can still hold them; the task does not wait
- * for such a process.
- */
-const STREAM_CLOSE_LIMIT_MS = 2000;
 
 /** How the task's main process ended, for the operator to turn into an outcome. */
 export interface ChildExit {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
-  /** Last non-blank line of stdout (trailing whitespace removed), when asked for. */
-  lastStdoutLine: string | undefined;
+  /**
+   * Last non-blank line of the task's output, stdout and stderr together as they reached the
+   * log (trailing whitespace removed), when asked for with `captureLastLine`.
+   */
+  lastLine: string | undefined;
   durationMs: number;
   /** The try's log, still open: the operator may add lines before it is closed. */
   log: TaskLog;
@@ -39,7 +38,7 @@ export interface ChildProcessOptions {
   displayCommand?: string;
   executionTimeoutMs?: number;
   killGraceMs?: number;
-  captureLastStdoutLine?: boolean;
+  captureLastLine?: boolean;
   /** Appended to "Could not start ..." when the executable cannot be spawned, e.g. which setting to change. */
   startFailureHint?: string;
   /** Turns a normal exit (not a timeout or kill) into the try's outcome. May throw; never rejects the outcome. */
@@ -59,6 +58,14 @@ interface Stop {
  * then SIGKILL after the grace period) and fails the try. Background processes the task leaves
  * behind when its main process exits are killed too: the outcome settles only when every process
  * of the try is gone, so that retries never overlap with leftovers. The outcome never rejects.
+ *
+ * The process's stdout and stderr are the log file itself (opened for appending), not pipes: the
+ * output reaches the file in the order it was printed, however much there is, without passing
+ * through the engine, and starting or ending a try costs no pipes, no stream plumbing and no
+ * thread-pool round trips (see bench/schedulerSuite.ts, `chain_bash_ratio`). The last line of
+ * output, when asked for, is read back from the end of the file once the process group is gone.
+ * A process that left the group (`setsid`, a daemon) keeps its copy of the descriptor and may
+ * still append to the log after the try has ended; the task does not wait for it.
  */
 export function runChildProcess(options: ChildProcessOptions): RunningTask {
   let log: TaskLog;
@@ -67,15 +74,19 @@ export function runChildProcess(options: ChildProcessOptions): RunningTask {
   } catch (error) {
     return finishedTask(withCleanup(options, { state: 'failed', error: (error as Error).message }));
   }
-  log.info(`Running command: ${options.displayCommand ?? JSON.stringify([options.command, ...options.args])}`);
-  log.info(`Working directory: ${options.cwd}`);
-  if (options.executionTimeoutMs !== undefined) log.info(`Execution timeout: ${formatDuration(options.executionTimeoutMs)}`);
-  log.info('Output:');
+  log.info(
+    `Running command: ${options.displayCommand ?? JSON.stringify([options.command, ...options.args])}`,
+    `Working directory: ${options.cwd}`,
+    ...(options.executionTimeoutMs === undefined ? [] : [`Execution timeout: ${formatDuration(options.executionTimeoutMs)}`]),
+    'Output:',
+  );
+  const outputStart = options.captureLastLine ? log.size() : 0;
+  const fd = log.descriptor!;
 
   const startedAt = Date.now();
   let child: ChildProcess;
   try {
-    child = spawnProcessGroup(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawnProcessGroup(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', fd, fd] });
   } catch (error) {
     return finishedTask(failStart(options, log, error as Error));
   }
@@ -87,15 +98,11 @@ export function runChildProcess(options: ChildProcessOptions): RunningTask {
   }
 
   const processToken = readProcessToken(pid);
-  const tracker = options.captureLastStdoutLine ? new LastLineTracker() : undefined;
-  child.stdout!.pipe(log.stream, { end: false });
-  child.stderr!.pipe(log.stream, { end: false });
-  if (tracker) child.stdout!.on('data', (chunk: Buffer) => tracker.push(chunk));
-
+  // While the process runs: the log folder of the next try to start (see spareLogFolder).
+  prepareSpareLogFolder(path.dirname(options.logFile));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
-  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   // Errors after a successful spawn (a failed kill) must not crash the engine; the group kill covers them.
   child.on('error', () => undefined);
 
@@ -125,13 +132,9 @@ export function runChildProcess(options: ChildProcessOptions): RunningTask {
       if (timer) clearTimeout(timer);
       // Kills what the main process left running in the background; instant when nothing is left.
       const gone = await killGroup();
+      // Nothing of the group can print any more: the task's output ends here.
+      const outputEnd = options.captureLastLine && !stop ? log.size() : 0;
       if (!gone) log.error(`Some processes of group ${pid} survived SIGKILL (stuck in the kernel); they may still hold resources`);
-      const streamsClosed = await settlesWithin(closed, STREAM_CLOSE_LIMIT_MS);
-      if (!streamsClosed) {
-        log.warning("A process outside the task's process group still holds its output; no longer reading it");
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-      }
       const durationMs = Date.now() - startedAt;
       log.info(
         signal
@@ -147,9 +150,9 @@ export function runChildProcess(options: ChildProcessOptions): RunningTask {
           ...(code === null ? {} : { exitCode: code }),
         };
       } else {
-        const lastStdoutLine = tracker?.finish();
-        if (tracker?.truncated) log.warning('The last line of output was longer than 8 MiB; its XCom keeps only the beginning');
-        result = await options.interpretExit({ exitCode: code, signal, lastStdoutLine, durationMs, log });
+        const last = options.captureLastLine ? readLastLine(fd, outputStart, outputEnd) : undefined;
+        if (last?.truncated) log.warning('The last line of output was longer than 8 MiB; its XCom keeps only the beginning');
+        result = await options.interpretExit({ exitCode: code, signal, lastLine: last?.line, durationMs, log });
       }
       logOutcome(log, result);
       await log.close();
@@ -191,14 +194,4 @@ async function withCleanup(options: ChildProcessOptions, outcome: TaskOutcome): 
     // A temp folder that cannot be removed does not change how the task ended.
   }
   return outcome;
-}
-
-function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void promise.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }

@@ -25,16 +25,25 @@ function readPids(file: string): number[] {
 afterAll(removeTestWorkspaces);
 
 describe('bash operator', () => {
-  it('succeeds with the last non-blank stdout line as XCom, and logs like Airflow', async () => {
-    const { running, outcome, log } = await run(bash('echo first; echo "second  "; echo oops >&2; echo; echo'));
+  it('succeeds with the last non-blank line of output as XCom, and logs like Airflow', async () => {
+    const { running, outcome, log } = await run(bash('echo first; echo "second  "; echo; echo'));
     expect(running.pid).toBeGreaterThan(0);
     expect(running.processToken).toMatch(/^\d+$/);
     expect(outcome).toEqual({ state: 'success', exitCode: 0, xcom: 'second' });
     expect(log).toMatch(/\{dagstream\.bash\} INFO - Running command: \["bash","-c","echo first; /);
     expect(log).toContain('first\nsecond  \n');
-    expect(log).toContain('oops\n');
     expect(log).toMatch(/INFO - Command exited with return code 0 after \d+ms\n/);
     expect(log).toContain('INFO - Task succeeded');
+  });
+
+  it('reads stdout and stderr as one output, in order, as Airflow does', async () => {
+    // Airflow 2.10 gives "warning: disk almost full" here (test/airflow, bash_operator_semantics.stderr_last).
+    const { outcome, log } = await run(bash("echo result; echo 'warning: disk almost full' >&2"));
+    expect(outcome.xcom).toBe('warning: disk almost full');
+    expect(log).toContain('Output:\nresult\nwarning: disk almost full\n');
+    const interleaved = await run(bash('echo one; echo two >&2; echo three; echo four >&2; echo five'));
+    expect(interleaved.log).toContain('one\ntwo\nthree\nfour\nfive\n');
+    expect(interleaved.outcome.xcom).toBe('five');
   });
 
   it('pushes no XCom when nothing is printed', async () => {

@@ -52,12 +52,14 @@ export async function runResponseCheck(
     const child = spawnProcessGroup(resolveExecutable(node, context.workspaceDir), ['-e', CHECK_SCRIPT], {
       cwd: context.workspaceDir,
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', DAGSTREAM_CONTEXT_FILE: inputFile },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // stdout straight into the log; stderr through the engine, whose last line is the error to report.
+      stdio: ['ignore', log.descriptor ?? 'ignore', 'pipe'],
     });
     const stderrTail = new LastLineTracker(4096);
-    child.stdout!.pipe(log.stream, { end: false });
-    child.stderr!.pipe(log.stream, { end: false });
-    child.stderr!.on('data', (chunk: Buffer) => stderrTail.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      stderrTail.push(chunk);
+    });
     const abort = (): void => {
       if (child.pid !== undefined) void killProcessGroup(child.pid, 1000);
     };
