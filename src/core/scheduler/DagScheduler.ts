@@ -110,6 +110,7 @@ export class DagScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly poolUsage = new Map<string, number>();
   private readonly dagActiveTasks = new Map<string, number>();
+  private readonly paused = new Map<string, boolean>();
   private readonly runWaiters = new Map<string, ((run: DagRunRecord) => void)[]>();
   private readonly parallelism: number;
   private readonly now: () => Date;
@@ -163,24 +164,23 @@ export class DagScheduler {
     const timetable = createTimetable(compiled.schedule);
     this.dags.set(compiled.dagId, { compiled, fileLoc, timetable });
     const existing = this.store.getDag(compiled.dagId);
+    const paused = existing ? existing.isPaused : timetable.periodic || compiled.schedule === '@once';
+    this.paused.set(compiled.dagId, paused);
     if (this.store.readOnly) return;
-    this.store.upsertDag({
-      dagId: compiled.dagId,
-      fileLoc,
-      isPaused: existing ? existing.isPaused : timetable.periodic || compiled.schedule === '@once',
-      lastParsedAt: this.now().toISOString(),
-    });
+    this.store.upsertDag({ dagId: compiled.dagId, fileLoc, isPaused: paused, lastParsedAt: this.now().toISOString() });
     this.requestTick();
   }
 
   isPaused(dagId: string): boolean {
-    return this.store.getDag(dagId)?.isPaused ?? false;
+    // Asked several times per task hop: answered from memory, written through on change.
+    return this.paused.get(dagId) ?? this.store.getDag(dagId)?.isPaused ?? false;
   }
 
   setPaused(dagId: string, paused: boolean): void {
     const record = this.store.getDag(dagId);
     if (!record) throw new Error(`Unknown DAG "${dagId}": no DAG file with this dag_id has been loaded.`);
     this.store.upsertDag({ ...record, isPaused: paused });
+    this.paused.set(dagId, paused);
     this.requestTick();
   }
 
@@ -809,7 +809,8 @@ export class DagScheduler {
     this.setTaskState(active, ti, 'queued');
 
     const logPath = tryLogPath(dagId, runId, task.taskId, ti.tryNumber);
-    this.store.clearXComs(dagId, runId, task.taskId);
+    // A first try has nothing to clear; later tries must not see the previous try's values.
+    if (ti.tryNumber > 1) this.store.clearXComs(dagId, runId, task.taskId);
     const context: TaskRunContext = {
       dagId,
       runId,
@@ -965,7 +966,9 @@ export class DagScheduler {
     if (!wasFinished && isFinished) active.unfinished--;
     if (wasFinished && !isFinished) active.unfinished++;
     active.inFlight += (IN_FLIGHT_STATES.has(state) ? 1 : 0) - (IN_FLIGHT_STATES.has(previous) ? 1 : 0);
-    this.store.upsertTaskInstance(ti);
+    // `queued` lasts only until the process is started in the same pass; it is announced but
+    // not written (a crash in between leaves the stored `scheduled`, which start() resets).
+    if (state !== 'queued') this.store.upsertTaskInstance(ti);
     if (isFinished || wasFinished) {
       const task = active.dag.compiled.taskById.get(ti.taskId);
       for (const child of task?.downstream ?? []) active.dirty.add(child);
