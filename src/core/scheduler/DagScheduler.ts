@@ -111,6 +111,7 @@ export class DagScheduler {
   private readonly poolUsage = new Map<string, number>();
   private readonly dagActiveTasks = new Map<string, number>();
   private readonly paused = new Map<string, boolean>();
+  private readonly unwrittenScheduled = new Set<TaskInstanceRecord>();
   private readonly runWaiters = new Map<string, ((run: DagRunRecord) => void)[]>();
   private readonly parallelism: number;
   private readonly now: () => Date;
@@ -688,10 +689,17 @@ export class DagScheduler {
     return !this.isPaused(active.run.dagId) || this.options.ignorePause === true;
   }
 
-  private requestTick(): void {
+  /**
+   * Schedules a scheduling pass. A pass asked for by an event (a task ended, a run was created)
+   * runs as soon as the current callback is done, so that the next task starts without waiting
+   * for a turn of the event loop; a pass that continues work left over by a time-sliced pass
+   * waits for the next turn (`yieldFirst`), so that I/O and the editor get their share.
+   */
+  private requestTick(yieldFirst = false): void {
     if (this.tickScheduled || !this.started) return;
     this.tickScheduled = true;
-    setImmediate(() => this.tick());
+    if (yieldFirst) setImmediate(() => this.tick());
+    else queueMicrotask(() => this.tick());
   }
 
   private tick(): void {
@@ -708,9 +716,11 @@ export class DagScheduler {
       }
     }
     if (!this.stopping) this.dispatch(deadline);
+    for (const ti of this.unwrittenScheduled) if (ti.state === 'scheduled') this.store.upsertTaskInstance(ti);
+    this.unwrittenScheduled.clear();
     for (const active of [...this.activeRuns.values()]) this.finishRunIfDone(active);
     if (more || (this.ready.size > 0 && this.running.size < this.parallelism && !this.stopping && performance.now() >= deadline))
-      this.requestTick();
+      this.requestTick(true);
   }
 
   /** Evaluates dirty tasks of a run; false when the time slice ran out first. */
@@ -968,7 +978,13 @@ export class DagScheduler {
     active.inFlight += (IN_FLIGHT_STATES.has(state) ? 1 : 0) - (IN_FLIGHT_STATES.has(previous) ? 1 : 0);
     // `queued` lasts only until the process is started in the same pass; it is announced but
     // not written (a crash in between leaves the stored `scheduled`, which start() resets).
-    if (state !== 'queued') this.store.upsertTaskInstance(ti);
+    // `scheduled` is written at the end of the pass only if the task is still waiting for a slot
+    // then: most scheduled tasks start in the same pass, and their `running` write supersedes it.
+    if (state === 'scheduled') this.unwrittenScheduled.add(ti);
+    else if (state !== 'queued') {
+      this.unwrittenScheduled.delete(ti);
+      this.store.upsertTaskInstance(ti);
+    }
     if (isFinished || wasFinished) {
       const task = active.dag.compiled.taskById.get(ti.taskId);
       for (const child of task?.downstream ?? []) active.dirty.add(child);
