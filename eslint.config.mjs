@@ -11,7 +11,10 @@ import tseslint from 'typescript-eslint';
  * `no-restricted-imports` entry, because a later entry for the same file replaces, not merges.
  */
 const NO_VSCODE = { name: 'vscode', message: 'Only src/extension may import the VS Code API; keep this layer plain Node.' };
-const NO_KAFKAJS = { name: 'kafkajs', message: 'Only src/core/kafka/kafkajsClient.ts imports kafkajs; use the core Kafka interface (src/core/kafka/KafkaClient.ts).' };
+const NO_KAFKAJS = {
+  name: 'kafkajs',
+  message: 'Only src/core/kafka/kafkajsClient.ts imports kafkajs; use the core Kafka interface (src/core/kafka/KafkaClient.ts).',
+};
 
 export default tseslint.config(
   {

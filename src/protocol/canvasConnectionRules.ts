@@ -23,7 +23,8 @@ export function findConnectionProblem(tasks: readonly UpstreamOf[], source: stri
   if (source === target) return `A task cannot depend on itself ("${source}").`;
   if (upstreamOf.get(target)?.includes(source)) return `"${target}" already runs after "${source}".`;
   const path = findUpstreamPath(upstreamOf, source, target);
-  if (path) return `This link would make a cycle: ${[...path, source, target].join(' -> ')}. A DAG cannot loop; remove a link of the cycle first.`;
+  if (path)
+    return `This link would make a cycle: ${[...path, source, target].join(' -> ')}. A DAG cannot loop; remove a link of the cycle first.`;
   return undefined;
 }
 

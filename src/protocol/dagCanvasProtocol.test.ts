@@ -7,7 +7,9 @@ describe('dag canvas protocol guards', () => {
     expect(isCanvasCommand({ type: 'canvas/ready' })).toBe(true);
     expect(isCanvasCommand({ type: 'canvas/revealTask', taskId: 'load' })).toBe(true);
     expect(isCanvasCommand({ type: 'canvas/revealTask' })).toBe(false);
-    expect(isCanvasCommand({ type: 'canvas/revealRange', range: { startLine: 1, startCharacter: 0, endLine: 1, endCharacter: 4 } })).toBe(true);
+    expect(isCanvasCommand({ type: 'canvas/revealRange', range: { startLine: 1, startCharacter: 0, endLine: 1, endCharacter: 4 } })).toBe(
+      true,
+    );
     expect(isCanvasCommand({ type: 'canvas/revealRange', range: { startLine: -1 } })).toBe(false);
     expect(isCanvasCommand({ type: 'canvas/openTaskCode', taskId: 'a', field: 'code' })).toBe(true);
     expect(isCanvasCommand({ type: 'canvas/deleteEverything' })).toBe(false);
@@ -23,7 +25,9 @@ describe('dag canvas protocol guards', () => {
   });
 
   it('accepts document notifications, schema notifications and edit responses', () => {
-    expect(isCanvasNotification({ type: 'canvas/didChangeDocument', version: 1, fileName: 'a', graph: undefined, problems: [], editable: true })).toBe(true);
+    expect(
+      isCanvasNotification({ type: 'canvas/didChangeDocument', version: 1, fileName: 'a', graph: undefined, problems: [], editable: true }),
+    ).toBe(true);
     expect(isCanvasNotification({ type: 'canvas/didApplyEdit', requestId: 1, ok: false, reason: 'cycle' })).toBe(true);
     expect(isCanvasNotification({ type: 'canvas/ready' })).toBe(false);
   });

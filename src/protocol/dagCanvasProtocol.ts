@@ -57,7 +57,8 @@ export interface EditDagRequest {
   edit: DagEdit;
 }
 
-export type CanvasCommand = CanvasReadyCommand | OpenAsTextCommand | RevealTaskCommand | RevealRangeCommand | OpenTaskCodeCommand | EditDagRequest;
+export type CanvasCommand =
+  CanvasReadyCommand | OpenAsTextCommand | RevealTaskCommand | RevealRangeCommand | OpenTaskCodeCommand | EditDagRequest;
 
 /**
  * Host -> webview: the DAG file's text changed (or the canvas just became ready). `graph` is
@@ -126,7 +127,9 @@ function hasType(value: unknown): value is { type: string } & Record<string, unk
 function isRange(value: unknown): value is RangeDto {
   if (typeof value !== 'object' || value === null) return false;
   const range = value as Record<string, unknown>;
-  return ['startLine', 'startCharacter', 'endLine', 'endCharacter'].every((key) => Number.isInteger(range[key]) && (range[key] as number) >= 0);
+  return ['startLine', 'startCharacter', 'endLine', 'endCharacter'].every(
+    (key) => Number.isInteger(range[key]) && (range[key] as number) >= 0,
+  );
 }
 
 /** Narrows a message from the webview; anything else is ignored by the host. */

@@ -102,11 +102,18 @@ export function isDagEdit(value: unknown): value is DagEdit {
     case 'renameTask':
       return typeof edit.taskId === 'string' && typeof edit.newTaskId === 'string';
     case 'moveTasks':
-      return Array.isArray(edit.moves) && edit.moves.every((m: unknown) => isRecord(m) && typeof m.taskId === 'string' && isPoint(m.position));
+      return (
+        Array.isArray(edit.moves) && edit.moves.every((m: unknown) => isRecord(m) && typeof m.taskId === 'string' && isPoint(m.position))
+      );
     case 'connect':
       return typeof edit.source === 'string' && typeof edit.target === 'string';
     case 'setTaskField':
-      return typeof edit.taskId === 'string' && isJsonPath(edit.path) && edit.path.length > 0 && (edit.value === undefined || isJsonValue(edit.value));
+      return (
+        typeof edit.taskId === 'string' &&
+        isJsonPath(edit.path) &&
+        edit.path.length > 0 &&
+        (edit.value === undefined || isJsonValue(edit.value))
+      );
     case 'setDagField':
       return isJsonPath(edit.path) && edit.path.length > 0 && (edit.value === undefined || isJsonValue(edit.value));
     case 'pasteTasks':

@@ -14,7 +14,8 @@ import type { JsonValue } from './jsonValue';
  * - `list`: comma-separated strings (a single item is written as a plain string when `listOrString`);
  * - `json`: any JSON, edited as JSON text (plain text is written as a string when `allowsString`).
  */
-export type FormFieldKind = 'text' | 'code' | 'integer' | 'number' | 'boolean' | 'enum' | 'duration' | 'date' | 'schedule' | 'list' | 'json';
+export type FormFieldKind =
+  'text' | 'code' | 'integer' | 'number' | 'boolean' | 'enum' | 'duration' | 'date' | 'schedule' | 'list' | 'json';
 
 /** The languages of code fields, as VS Code names them. */
 export type CodeLanguage = 'python' | 'javascript' | 'typescript' | 'shellscript' | 'sql';

@@ -15,7 +15,9 @@ import { loadViewState, postCommand, saveViewState } from './vscodeApi';
 
 /** VS Code marks the webview's body with the theme kind; React Flow needs it as a colour mode. */
 function currentColorMode(): ColorMode {
-  return document.body.classList.contains('vscode-light') || document.body.classList.contains('vscode-high-contrast-light') ? 'light' : 'dark';
+  return document.body.classList.contains('vscode-light') || document.body.classList.contains('vscode-high-contrast-light')
+    ? 'light'
+    : 'dark';
 }
 
 const FOCUSABLE_FIELD = 'vscode-textfield, vscode-textarea, vscode-single-select, vscode-checkbox, button';
@@ -53,7 +55,12 @@ export function CanvasApp() {
     (operator: string, at?: { x: number; y: number }) => {
       if (!graph) return;
       const taskId = proposeTaskId(operator, new Set(graph.tasks.map((t) => t.taskId)));
-      const position = at ?? freeSpotInView(flow, graph.tasks.map((t) => t.position).filter((p) => p !== undefined));
+      const position =
+        at ??
+        freeSpotInView(
+          flow,
+          graph.tasks.map((t) => t.position).filter((p) => p !== undefined),
+        );
       sendEdit({ kind: 'addTask', operator, position, taskId }, (select) => setSelection({ taskIds: select, links: [] }));
       setSelection({ taskIds: [taskId], links: [] });
     },
@@ -82,7 +89,14 @@ export function CanvasApp() {
   const ids = new Set(graph?.tasks.map((t) => t.taskId));
   const linkCount = graph?.tasks.reduce((sum, t) => sum + new Set(t.upstream.filter((u) => ids.has(u) && u !== t.taskId)).size, 0) ?? 0;
   return (
-    <div className="canvas-root" data-testid="dag-canvas" data-node-count={graph?.tasks.length ?? 0} data-edge-count={linkCount} data-version={host.version} data-editable={editable}>
+    <div
+      className="canvas-root"
+      data-testid="dag-canvas"
+      data-node-count={graph?.tasks.length ?? 0}
+      data-edge-count={linkCount}
+      data-version={host.version}
+      data-editable={editable}
+    >
       <header className="canvas-toolbar">
         <button
           type="button"
@@ -105,7 +119,13 @@ export function CanvasApp() {
           </span>
         )}
         <span className="canvas-spacer" />
-        <button type="button" className="canvas-button" disabled={!editable || !graph} onClick={autoLayout} title="Lay out every task left to right and save the positions">
+        <button
+          type="button"
+          className="canvas-button"
+          disabled={!editable || !graph}
+          onClick={autoLayout}
+          title="Lay out every task left to right and save the positions"
+        >
           Auto-layout
         </button>
         <button type="button" className="canvas-button" onClick={() => postCommand({ type: 'canvas/openAsText' })}>
@@ -126,7 +146,12 @@ export function CanvasApp() {
           {host.readOnlyReason ?? 'This canvas is read-only.'}
         </div>
       )}
-      <ProblemsBanner problems={host.problems} drawable={graph !== undefined} open={panels.problems} onToggle={() => setPanels((p) => ({ ...p, problems: !p.problems }))} />
+      <ProblemsBanner
+        problems={host.problems}
+        drawable={graph !== undefined}
+        open={panels.problems}
+        onToggle={() => setPanels((p) => ({ ...p, problems: !p.problems }))}
+      />
       {graph ? (
         <div className="canvas-main">
           {panels.palette && schemas && <Palette schemas={schemas} editable={editable} onAdd={(operator) => addTask(operator)} />}
@@ -171,7 +196,10 @@ export function CanvasApp() {
  * Where a task added with the keyboard goes: the middle of the visible canvas, moved down past
  * nodes already there, so that successive additions do not stack.
  */
-function freeSpotInView(flow: { screenToFlowPosition(point: { x: number; y: number }): { x: number; y: number } }, taken: readonly { x: number; y: number }[]): { x: number; y: number } {
+function freeSpotInView(
+  flow: { screenToFlowPosition(point: { x: number; y: number }): { x: number; y: number } },
+  taken: readonly { x: number; y: number }[],
+): { x: number; y: number } {
   const pane = document.querySelector('.canvas-flow')?.getBoundingClientRect();
   const center = pane ? flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 }) : { x: 0, y: 0 };
   const spot = { x: Math.round(center.x - NODE_WIDTH / 2), y: Math.round(center.y - NODE_HEIGHT / 2) };

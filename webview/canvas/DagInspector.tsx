@@ -15,7 +15,18 @@ export interface DagInspectorProps {
 }
 
 /** DAG settings shown first, in the order a user sets them up; anything else the schema has follows. */
-const FIRST = ['dag_id', 'description', 'schedule', 'start_date', 'end_date', 'catchup', 'max_active_runs', 'max_active_tasks', 'tags', 'params'];
+const FIRST = [
+  'dag_id',
+  'description',
+  'schedule',
+  'start_date',
+  'end_date',
+  'catchup',
+  'max_active_runs',
+  'max_active_tasks',
+  'tags',
+  'params',
+];
 const LABELS: Readonly<Record<string, string>> = { dag_id: 'dag_id' };
 
 /**
@@ -28,14 +39,19 @@ export function DagInspector({ graph, schemas, problems, editable, sendEdit }: D
   const set = (path: JsonPath) => (value: JsonValue | undefined) =>
     sendEdit(value === undefined ? { kind: 'setDagField', path } : { kind: 'setDagField', path, value });
   const ordered = [...schemas.dagFields].sort((a, b) => rank(a.key) - rank(b.key)).filter((f) => f.key !== 'default_args');
-  const defaultArgs = settings.default_args !== null && typeof settings.default_args === 'object' && !Array.isArray(settings.default_args) ? settings.default_args : {};
+  const defaultArgs =
+    settings.default_args !== null && typeof settings.default_args === 'object' && !Array.isArray(settings.default_args)
+      ? settings.default_args
+      : {};
   const field = (definition: FormFieldDto) => (
     <FormField
       key={definition.key}
       field={definition}
       label={LABELS[definition.key]}
       value={settings[definition.key]}
-      inherited={definition.default === undefined || definition.kind === 'json' ? undefined : { value: definition.default, source: 'default' }}
+      inherited={
+        definition.default === undefined || definition.kind === 'json' ? undefined : { value: definition.default, source: 'default' }
+      }
       problems={grouped.byField.get(definition.key) ?? []}
       readOnly={!editable}
       onCommit={set([definition.key])}

@@ -13,7 +13,17 @@ import {
   type OnBeforeDelete,
   type Viewport,
 } from '@xyflow/react';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
 import { findConnectionProblem } from '../../src/protocol/canvasConnectionRules';
 import type { DagEdit } from '../../src/protocol/dagEditDto';
 import type { DagGraphDto, ProblemDto } from '../../src/protocol/dagGraphDto';
@@ -208,7 +218,8 @@ export function FlowCanvas(props: FlowCanvasProps) {
     } else if (mod && event.key.toLowerCase() === 'd') {
       event.preventDefault();
       const ids = latest.current.selection.taskIds;
-      if (ids.length > 0 && latest.current.editable) sendEdit({ kind: 'duplicateTasks', taskIds: ids }, (select) => onSelectionChange(() => ({ taskIds: select, links: [] })));
+      if (ids.length > 0 && latest.current.editable)
+        sendEdit({ kind: 'duplicateTasks', taskIds: ids }, (select) => onSelectionChange(() => ({ taskIds: select, links: [] })));
     } else if (mod && event.key.toLowerCase() === 'a') {
       event.preventDefault();
       onSelectionChange(() => ({ taskIds: latest.current.graph.tasks.map((t) => t.taskId), links: [] }));
@@ -265,7 +276,12 @@ export function FlowCanvas(props: FlowCanvasProps) {
       >
         <Background />
         <Controls showInteractive={false} fitViewOptions={{ padding: 0.2, maxZoom: 1.25 }} />
-        <MiniMap<TaskFlowNode> pannable zoomable ariaLabel="Overview of the DAG" nodeClassName={(node) => (node.data.problems.length > 0 ? 'minimap-problem' : '')} />
+        <MiniMap<TaskFlowNode>
+          pannable
+          zoomable
+          ariaLabel="Overview of the DAG"
+          nodeClassName={(node) => (node.data.problems.length > 0 ? 'minimap-problem' : '')}
+        />
       </ReactFlow>
     </div>
   );
@@ -273,6 +289,7 @@ export function FlowCanvas(props: FlowCanvasProps) {
 
 function edgesById(graph: DagGraphDto): Map<string, { source: string; target: string }> {
   const result = new Map<string, { source: string; target: string }>();
-  for (const task of graph.tasks) for (const parent of task.upstream) result.set(linkId(parent, task.taskId), { source: parent, target: task.taskId });
+  for (const task of graph.tasks)
+    for (const parent of task.upstream) result.set(linkId(parent, task.taskId), { source: parent, target: task.taskId });
   return result;
 }

@@ -131,7 +131,9 @@ export function FormField({ field, value, inherited, problems, readOnly, onCommi
             else commit(selected);
           }}
         >
-          <VscodeOption value="">{inherited === undefined ? '(not set)' : `${formatFieldValue(field, inherited.value)} (${inherited.source})`}</VscodeOption>
+          <VscodeOption value="">
+            {inherited === undefined ? '(not set)' : `${formatFieldValue(field, inherited.value)} (${inherited.source})`}
+          </VscodeOption>
           {(field.options ?? []).map((option) => (
             <VscodeOption key={String(option.value)} value={String(option.value)} description={option.description ?? ''}>
               {String(option.value)}
@@ -230,7 +232,12 @@ export function FormField({ field, value, inherited, problems, readOnly, onCommi
           )}
         </label>
         {onEditCode && (
-          <button type="button" className="canvas-link" onClick={onEditCode} title="Open in an editor tab with language support; saving it writes it back into the DAG file.">
+          <button
+            type="button"
+            className="canvas-link"
+            onClick={onEditCode}
+            title="Open in an editor tab with language support; saving it writes it back into the DAG file."
+          >
             Edit code
           </button>
         )}

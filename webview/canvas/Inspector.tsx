@@ -50,7 +50,11 @@ export function Inspector(props: InspectorProps) {
         <p className="inspector-description">{ids.join(', ')}</p>
         {editable && (
           <div className="inspector-actions">
-            <button type="button" className="canvas-button" onClick={() => sendEdit({ kind: 'duplicateTasks', taskIds: ids }, (select) => onSelect({ taskIds: select, links: [] }))}>
+            <button
+              type="button"
+              className="canvas-button"
+              onClick={() => sendEdit({ kind: 'duplicateTasks', taskIds: ids }, (select) => onSelect({ taskIds: select, links: [] }))}
+            >
               Duplicate
             </button>
             <button type="button" className="canvas-button" onClick={() => sendEdit({ kind: 'deleteElements', taskIds: ids, links: [] })}>
@@ -72,7 +76,11 @@ export function Inspector(props: InspectorProps) {
           ))}
         </ul>
         {editable && (
-          <button type="button" className="canvas-button" onClick={() => sendEdit({ kind: 'deleteElements', taskIds: [], links: selection.links })}>
+          <button
+            type="button"
+            className="canvas-button"
+            onClick={() => sendEdit({ kind: 'deleteElements', taskIds: [], links: selection.links })}
+          >
             Remove {selection.links.length === 1 ? 'link' : 'links'}
           </button>
         )}
@@ -90,7 +98,10 @@ export function Inspector(props: InspectorProps) {
         </button>
       </div>
       {/* Keyed by what is inspected, so that another task's form starts at its top. */}
-      <div className="inspector-body" key={tasks.length === 1 ? `task:${tasks[0]!.taskId}` : tasks.length > 1 ? 'tasks' : selection.links.length > 0 ? 'links' : 'dag'}>
+      <div
+        className="inspector-body"
+        key={tasks.length === 1 ? `task:${tasks[0]!.taskId}` : tasks.length > 1 ? 'tasks' : selection.links.length > 0 ? 'links' : 'dag'}
+      >
         {body}
       </div>
     </aside>

@@ -32,7 +32,11 @@ export function ProblemsBanner({ problems, drawable, open, onToggle }: ProblemsB
         <ul>
           {problems.slice(0, SHOWN).map((problem, index) => (
             <li key={index} className={problem.severity === 'warning' ? 'problem-warning' : 'problem-error'}>
-              <button type="button" className="canvas-link problems-location" onClick={() => postCommand({ type: 'canvas/revealRange', range: problem.range })}>
+              <button
+                type="button"
+                className="canvas-link problems-location"
+                onClick={() => postCommand({ type: 'canvas/revealRange', range: problem.range })}
+              >
                 {problem.range.startLine + 1}:{problem.range.startCharacter + 1}
               </button>{' '}
               {problem.message}
@@ -40,7 +44,9 @@ export function ProblemsBanner({ problems, drawable, open, onToggle }: ProblemsB
           ))}
         </ul>
       )}
-      {expanded && problems.length > SHOWN && <div className="problems-more">and {problems.length - SHOWN} more in the Problems panel.</div>}
+      {expanded && problems.length > SHOWN && (
+        <div className="problems-more">and {problems.length - SHOWN} more in the Problems panel.</div>
+      )}
     </section>
   );
 }

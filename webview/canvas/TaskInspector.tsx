@@ -43,12 +43,17 @@ export function TaskInspector({ task, graph, schemas, problems, editable, sendEd
   const grouped = groupTaskProblems(problems, task.taskId);
   const defaultArgs = graph.settings.default_args;
   const inheritedFor = (field: FormFieldDto): InheritedValue | undefined => {
-    const fromDag = defaultArgs !== null && typeof defaultArgs === 'object' && !Array.isArray(defaultArgs) ? defaultArgs[field.key] : undefined;
+    const fromDag =
+      defaultArgs !== null && typeof defaultArgs === 'object' && !Array.isArray(defaultArgs) ? defaultArgs[field.key] : undefined;
     if (fromDag !== undefined) return { value: fromDag, source: 'default_args' };
     return field.default === undefined ? undefined : { value: field.default, source: 'default' };
   };
   const setField = (key: string) => (value: JsonValue | undefined) =>
-    sendEdit(value === undefined ? { kind: 'setTaskField', taskId: task.taskId, path: [key] } : { kind: 'setTaskField', taskId: task.taskId, path: [key], value });
+    sendEdit(
+      value === undefined
+        ? { kind: 'setTaskField', taskId: task.taskId, path: [key] }
+        : { kind: 'setTaskField', taskId: task.taskId, path: [key], value },
+    );
   const field = (definition: FormFieldDto) => (
     <FormField
       key={`${task.taskId}:${definition.key}`}
@@ -58,7 +63,11 @@ export function TaskInspector({ task, graph, schemas, problems, editable, sendEd
       problems={grouped.byField.get(definition.key) ?? []}
       readOnly={!editable}
       onCommit={setField(definition.key)}
-      onEditCode={editable && hasCode(definition, task) ? () => postCommand({ type: 'canvas/openTaskCode', taskId: task.taskId, field: definition.key }) : undefined}
+      onEditCode={
+        editable && hasCode(definition, task)
+          ? () => postCommand({ type: 'canvas/openTaskCode', taskId: task.taskId, field: definition.key })
+          : undefined
+      }
     />
   );
   const candidates = graph.tasks.filter((other) => other.taskId !== task.taskId && !task.upstream.includes(other.taskId));
@@ -74,7 +83,11 @@ export function TaskInspector({ task, graph, schemas, problems, editable, sendEd
           Show in text
         </button>
       </div>
-      {operator ? <p className="inspector-description">{operator.description}</p> : <p className="form-error">Unknown operator “{task.operator}”.</p>}
+      {operator ? (
+        <p className="inspector-description">{operator.description}</p>
+      ) : (
+        <p className="form-error">Unknown operator “{task.operator}”.</p>
+      )}
       <ProblemList problems={grouped.general} />
       <FormField
         key={`${task.taskId}:task_id`}
@@ -85,7 +98,10 @@ export function TaskInspector({ task, graph, schemas, problems, editable, sendEd
         onCommit={(value) => {
           const newTaskId = typeof value === 'string' ? value.trim() : '';
           if (!TASK_ID_PATTERN.test(newTaskId)) {
-            showNotice('error', `"${newTaskId}" cannot be a task id: use letters, digits, "_", "." and "-" only (no spaces), as Airflow ids do.`);
+            showNotice(
+              'error',
+              `"${newTaskId}" cannot be a task id: use letters, digits, "_", "." and "-" only (no spaces), as Airflow ids do.`,
+            );
             return;
           }
           if (graph.tasks.some((t) => t.taskId === newTaskId)) {

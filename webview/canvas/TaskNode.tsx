@@ -30,21 +30,35 @@ export const TaskNode = memo(function TaskNode({ data, selected, isConnectable }
       title={tooltip}
     >
       {/* React Flow leaves handles linkable unless told: read-only canvases pass isConnectable false. */}
-      <Handle type="target" position={Position.Left} isConnectable={isConnectable} aria-label={`Input of ${data.taskId}: drop a link here to make it run after another task`} />
+      <Handle
+        type="target"
+        position={Position.Left}
+        isConnectable={isConnectable}
+        aria-label={`Input of ${data.taskId}: drop a link here to make it run after another task`}
+      />
       <div className="task-node-header">
         <span className="task-node-glyph" aria-hidden="true">
           {glyphFor(data.operator)}
         </span>
         <span className="task-node-id">{data.taskId}</span>
         {problemCount > 0 && (
-          <span className="task-node-problems" role="img" aria-label={`${problemCount} problem${problemCount === 1 ? '' : 's'}: ${data.problems.join(' ')}`}>
+          <span
+            className="task-node-problems"
+            role="img"
+            aria-label={`${problemCount} problem${problemCount === 1 ? '' : 's'}: ${data.problems.join(' ')}`}
+          >
             {problemCount}
           </span>
         )}
       </div>
       <div className="task-node-operator">{data.operatorTitle}</div>
       {data.preview && <div className="task-node-preview">{data.preview}</div>}
-      <Handle type="source" position={Position.Right} isConnectable={isConnectable} aria-label={`Output of ${data.taskId}: drag to a task that should run after it`} />
+      <Handle
+        type="source"
+        position={Position.Right}
+        isConnectable={isConnectable}
+        aria-label={`Output of ${data.taskId}: drag to a task that should run after it`}
+      />
     </div>
   );
 });

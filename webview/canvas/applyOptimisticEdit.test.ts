@@ -41,7 +41,11 @@ describe('applyOptimisticEdit', () => {
       ['start', []],
       ['b', ['start']],
     ]);
-    expect(applyOptimisticEdit(graph, edits[5]!).tasks.at(-1)).toMatchObject({ taskId: 'sql_1', operator: 'sql', position: { x: 1, y: 2 } });
+    expect(applyOptimisticEdit(graph, edits[5]!).tasks.at(-1)).toMatchObject({
+      taskId: 'sql_1',
+      operator: 'sql',
+      position: { x: 1, y: 2 },
+    });
     expect(applyOptimisticEdit(graph, edits[6]!).tasks[1]?.values.retries).toBe(2);
     expect(applyOptimisticEdit(graph, edits[7]!).settings.schedule).toBe('@daily');
   });

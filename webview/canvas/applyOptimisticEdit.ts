@@ -39,7 +39,8 @@ export function applyOptimisticEdit(graph: DagGraphDto, edit: DagEdit): DagGraph
       if (graph.tasks.some((t) => t.taskId === edit.newTaskId)) return graph;
       return withTasks(graph, (task) => {
         const upstream = task.upstream.map((id) => (id === edit.taskId ? edit.newTaskId : id));
-        if (task.taskId === edit.taskId) return { ...task, taskId: edit.newTaskId, upstream, values: { ...task.values, task_id: edit.newTaskId } };
+        if (task.taskId === edit.taskId)
+          return { ...task, taskId: edit.newTaskId, upstream, values: { ...task.values, task_id: edit.newTaskId } };
         return upstream.some((id, i) => id !== task.upstream[i]) ? { ...task, upstream } : task;
       });
     }

@@ -24,12 +24,19 @@ export function describeSchedule(schedule: string | null | undefined): { valid: 
   const trimmed = schedule.trim();
   if (trimmed === '@once') return { valid: true, text: 'Once, for the data interval starting at start_date.' };
   const cron = SCHEDULE_PRESETS.find((p) => p.preset === trimmed)?.cron ?? ALIASES[trimmed] ?? trimmed;
-  if (cron.startsWith('@')) return { valid: false, text: `Unknown preset ${trimmed}; use ${SCHEDULE_PRESETS.map((p) => p.preset).join(', ')} or a cron expression.` };
+  if (cron.startsWith('@'))
+    return {
+      valid: false,
+      text: `Unknown preset ${trimmed}; use ${SCHEDULE_PRESETS.map((p) => p.preset).join(', ')} or a cron expression.`,
+    };
   if (cron.split(/\s+/).length !== 5) {
     return { valid: false, text: 'A cron expression has five fields: minute hour day-of-month month day-of-week, e.g. "0 6 * * *".' };
   }
   try {
-    return { valid: true, text: `${describeCron(cron, { use24HourTimeFormat: true, throwExceptionOnParseError: true, verbose: false })} (UTC)` };
+    return {
+      valid: true,
+      text: `${describeCron(cron, { use24HourTimeFormat: true, throwExceptionOnParseError: true, verbose: false })} (UTC)`,
+    };
   } catch (error) {
     return { valid: false, text: `Not a cron expression: ${String(error).replace(/^Error:\s*/, '')}` };
   }

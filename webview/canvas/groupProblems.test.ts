@@ -17,7 +17,7 @@ describe('groupProblems', () => {
     problem('broken json', {}),
   ];
 
-  it('puts a task\'s problems beside its fields', () => {
+  it("puts a task's problems beside its fields", () => {
     const grouped = groupTaskProblems(problems, 'a');
     expect([...grouped.byField.entries()].map(([k, v]) => [k, v.map((p) => p.message)])).toEqual([
       ['retries', ['bad retries']],

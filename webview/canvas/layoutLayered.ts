@@ -17,10 +17,15 @@ const SWEEPS = 4;
  * to untangle edges, each layer centred. Linear in nodes and edges per sweep. Tolerates cycles (an
  * invalid file is still drawn): links that close a cycle are ignored for ranking.
  */
-export function layoutLayered(tasks: readonly { taskId: string; upstream: readonly string[] }[], options: LayeredLayoutOptions): Map<string, Point> {
+export function layoutLayered(
+  tasks: readonly { taskId: string; upstream: readonly string[] }[],
+  options: LayeredLayoutOptions,
+): Map<string, Point> {
   const ids = tasks.map((t) => t.taskId);
   const index = new Map(ids.map((id, i) => [id, i]));
-  const parents = tasks.map((t) => [...new Set(t.upstream)].map((p) => index.get(p)).filter((p): p is number => p !== undefined && p !== index.get(t.taskId)));
+  const parents = tasks.map((t) =>
+    [...new Set(t.upstream)].map((p) => index.get(p)).filter((p): p is number => p !== undefined && p !== index.get(t.taskId)),
+  );
   const children: number[][] = ids.map(() => []);
   parents.forEach((ps, child) => ps.forEach((p) => children[p]!.push(child)));
 
@@ -75,7 +80,9 @@ export function layoutLayered(tasks: readonly { taskId: string; upstream: readon
   const result = new Map<string, Point>();
   layers.forEach((layer, r) => {
     const top = ((tallest - layer.length) * rowHeight) / 2;
-    layer.forEach((node, i) => result.set(ids[node]!, { x: r * (options.nodeWidth + options.rankGap), y: Math.round(top + i * rowHeight) }));
+    layer.forEach((node, i) =>
+      result.set(ids[node]!, { x: r * (options.nodeWidth + options.rankGap), y: Math.round(top + i * rowHeight) }),
+    );
   });
   return result;
 }

@@ -17,13 +17,15 @@ type Point = { x: number; y: number };
  * up to DAGRE_LIMIT tasks, a faster layered layout beyond.
  */
 export function layoutAll(tasks: readonly Pick<TaskNodeDto, 'taskId' | 'upstream'>[]): Map<string, Point> {
-  if (tasks.length > DAGRE_LIMIT) return layoutLayered(tasks, { nodeWidth: NODE_WIDTH, nodeHeight: NODE_HEIGHT, rankGap: RANK_GAP, nodeGap: NODE_GAP });
+  if (tasks.length > DAGRE_LIMIT)
+    return layoutLayered(tasks, { nodeWidth: NODE_WIDTH, nodeHeight: NODE_HEIGHT, rankGap: RANK_GAP, nodeGap: NODE_GAP });
   const graph = new dagre.graphlib.Graph();
   graph.setGraph({ rankdir: 'LR', nodesep: NODE_GAP, ranksep: RANK_GAP, marginx: 0, marginy: 0 });
   graph.setDefaultEdgeLabel(() => ({}));
   const ids = new Set(tasks.map((t) => t.taskId));
   for (const task of tasks) graph.setNode(task.taskId, { width: NODE_WIDTH, height: NODE_HEIGHT });
-  for (const task of tasks) for (const parent of task.upstream) if (ids.has(parent) && parent !== task.taskId) graph.setEdge(parent, task.taskId);
+  for (const task of tasks)
+    for (const parent of task.upstream) if (ids.has(parent) && parent !== task.taskId) graph.setEdge(parent, task.taskId);
   dagre.layout(graph);
   const positions = new Map<string, Point>();
   for (const task of tasks) {

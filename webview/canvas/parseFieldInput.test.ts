@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { FormFieldDto, FormFieldKind } from '../../src/protocol/dagFormSchemaDto';
 import { formatFieldValue, parseFieldInput } from './parseFieldInput';
 
-const field = (kind: FormFieldKind, extra: Partial<FormFieldDto> = {}): FormFieldDto => ({ key: 'k', kind, description: '', required: false, ...extra });
+const field = (kind: FormFieldKind, extra: Partial<FormFieldDto> = {}): FormFieldDto => ({
+  key: 'k',
+  kind,
+  description: '',
+  required: false,
+  ...extra,
+});
 
 describe('parseFieldInput', () => {
   it('reads numbers, durations and dates, and says what is wrong', () => {
@@ -27,7 +33,10 @@ describe('parseFieldInput', () => {
     expect(parseFieldInput(field('list', { listOrString: true }), 'a')).toEqual({ ok: true, value: 'a' });
     expect(parseFieldInput(field('json'), '{"A": 1}')).toEqual({ ok: true, value: { A: 1 } });
     expect(parseFieldInput(field('json'), '{A')).toMatchObject({ ok: false });
-    expect(parseFieldInput(field('json', { allowsString: true }), "{{ ti.xcom_pull('a') }}")).toEqual({ ok: true, value: "{{ ti.xcom_pull('a') }}" });
+    expect(parseFieldInput(field('json', { allowsString: true }), "{{ ti.xcom_pull('a') }}")).toEqual({
+      ok: true,
+      value: "{{ ti.xcom_pull('a') }}",
+    });
     expect(parseFieldInput(field('enum', { options: [{ value: -1 }, { value: 0 }] }), '-1')).toEqual({ ok: true, value: -1 });
   });
 

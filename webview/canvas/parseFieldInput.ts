@@ -4,7 +4,8 @@ import type { JsonValue } from '../../src/protocol/jsonValue';
 /** What a form field's text means: a value to write, nothing (remove the key), or why it is not valid. */
 export type ParsedFieldInput = { ok: true; value: JsonValue | undefined } | { ok: false; message: string };
 
-const DURATION = /^(?=\d)(?:\d+(?:\.\d+)?\s*w\s*)?(?:\d+(?:\.\d+)?\s*d\s*)?(?:\d+(?:\.\d+)?\s*h\s*)?(?:\d+(?:\.\d+)?\s*m(?!s)\s*)?(?:\d+(?:\.\d+)?\s*s\s*)?(?:\d+(?:\.\d+)?\s*ms\s*)?$/;
+const DURATION =
+  /^(?=\d)(?:\d+(?:\.\d+)?\s*w\s*)?(?:\d+(?:\.\d+)?\s*d\s*)?(?:\d+(?:\.\d+)?\s*h\s*)?(?:\d+(?:\.\d+)?\s*m(?!s)\s*)?(?:\d+(?:\.\d+)?\s*s\s*)?(?:\d+(?:\.\d+)?\s*ms\s*)?$/;
 const DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
@@ -30,7 +31,8 @@ export function parseFieldInput(field: FormFieldDto, text: string): ParsedFieldI
       if (!DURATION.test(trimmed)) return { ok: false, message: 'Enter seconds (90) or a duration such as 30s, 5m, 1h30m, 2d or 250ms.' };
       return { ok: true, value: trimmed };
     case 'date':
-      if (!DATE.test(trimmed)) return { ok: false, message: 'Enter a date such as 2026-11-01 or a date-time such as 2026-11-01T06:00:00Z.' };
+      if (!DATE.test(trimmed))
+        return { ok: false, message: 'Enter a date such as 2026-11-01 or a date-time such as 2026-11-01T06:00:00Z.' };
       return { ok: true, value: trimmed };
     case 'list': {
       const items = trimmed
@@ -52,7 +54,9 @@ export function parseFieldInput(field: FormFieldDto, text: string): ParsedFieldI
       return { ok: true, value: trimmed };
     case 'enum': {
       const option = field.options?.find((o) => String(o.value) === trimmed);
-      return option ? { ok: true, value: option.value } : { ok: false, message: `Choose one of ${field.options?.map((o) => o.value).join(', ')}.` };
+      return option
+        ? { ok: true, value: option.value }
+        : { ok: false, message: `Choose one of ${field.options?.map((o) => o.value).join(', ')}.` };
     }
     case 'boolean':
       return { ok: true, value: trimmed === 'true' };

@@ -19,7 +19,11 @@ export function linkId(source: string, target: string): string {
  * carrying the messages of the problems about it (a task's own problems; for an edge, those about
  * its `upstream` entry, such as the link that closes a cycle).
  */
-export function toFlowElements(graph: DagGraphDto, problems: readonly ProblemDto[], operatorTitles: ReadonlyMap<string, string>): { nodes: TaskFlowNode[]; edges: LinkEdge[] } {
+export function toFlowElements(
+  graph: DagGraphDto,
+  problems: readonly ProblemDto[],
+  operatorTitles: ReadonlyMap<string, string>,
+): { nodes: TaskFlowNode[]; edges: LinkEdge[] } {
   const positions = layoutTasks(graph.tasks);
   const ids = new Set(graph.tasks.map((t) => t.taskId));
   const taskProblems = new Map<string, string[]>();
@@ -71,7 +75,11 @@ export function toFlowElements(graph: DagGraphDto, problems: readonly ProblemDto
  * nodes keep their object so that React skips them (a 1,000-node canvas re-renders only what
  * changed).
  */
-export function mergeNodes(previous: readonly TaskFlowNode[], next: readonly TaskFlowNode[], selected: ReadonlySet<string>): TaskFlowNode[] {
+export function mergeNodes(
+  previous: readonly TaskFlowNode[],
+  next: readonly TaskFlowNode[],
+  selected: ReadonlySet<string>,
+): TaskFlowNode[] {
   const byId = new Map(previous.map((node) => [node.id, node]));
   return next.map((node) => {
     const old = byId.get(node.id);
@@ -87,7 +95,13 @@ export function mergeNodes(previous: readonly TaskFlowNode[], next: readonly Tas
     ) {
       return old;
     }
-    return { ...node, position, selected: isSelected, ...(old.measured ? { measured: old.measured } : {}), ...(old.dragging ? { dragging: true } : {}) };
+    return {
+      ...node,
+      position,
+      selected: isSelected,
+      ...(old.measured ? { measured: old.measured } : {}),
+      ...(old.dragging ? { dragging: true } : {}),
+    };
   });
 }
 

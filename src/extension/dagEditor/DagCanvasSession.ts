@@ -2,7 +2,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseDagText } from '../../core/dag/parseDagText';
 import type { TextRange } from '../../core/dag/textRange';
-import { isCanvasCommand, type CanvasCommand, type CanvasNotification, type DidChangeDocumentNotification } from '../../protocol/dagCanvasProtocol';
+import {
+  isCanvasCommand,
+  type CanvasCommand,
+  type CanvasNotification,
+  type DidChangeDocumentNotification,
+} from '../../protocol/dagCanvasProtocol';
 import type { CanvasFormSchemasDto } from '../../protocol/dagFormSchemaDto';
 import type { RangeDto } from '../../protocol/dagGraphDto';
 import { applyDagEditToDocument, RESTRICTED_MODE_REASON } from './applyDagEditToDocument';
@@ -84,7 +89,16 @@ export class DagCanvasSession implements vscode.Disposable {
         return;
       case 'canvas/revealTask': {
         const range = parseDagText(this.document.getText()).taskRanges.get(command.taskId);
-        if (range) await this.reveal({ startLine: range.start.line, startCharacter: range.start.character, endLine: range.start.line, endCharacter: range.start.character }, range);
+        if (range)
+          await this.reveal(
+            {
+              startLine: range.start.line,
+              startCharacter: range.start.character,
+              endLine: range.start.line,
+              endCharacter: range.start.character,
+            },
+            range,
+          );
         return;
       }
       case 'canvas/revealRange':

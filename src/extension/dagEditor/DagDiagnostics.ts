@@ -27,7 +27,8 @@ export class DagDiagnostics implements vscode.Disposable {
         this.descriptions.forget(document);
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('json.validate.enable')) for (const document of vscode.workspace.textDocuments) this.update(document);
+        if (event.affectsConfiguration('json.validate.enable'))
+          for (const document of vscode.workspace.textDocuments) this.update(document);
       }),
     ];
     for (const document of vscode.workspace.textDocuments) this.update(document);

@@ -41,7 +41,9 @@ export class DagEditorProvider implements vscode.CustomTextEditorProvider {
       new DagDiagnostics(descriptions),
       taskCode,
       vscode.workspace.registerFileSystemProvider(TASK_CODE_SCHEME, taskCode, { isCaseSensitive: true }),
-      vscode.commands.registerCommand(CANVAS_TEST_COMMANDS.applyEdit, (uri: vscode.Uri, edit: unknown) => provider.applyEditFromCommand(uri, edit)),
+      vscode.commands.registerCommand(CANVAS_TEST_COMMANDS.applyEdit, (uri: vscode.Uri, edit: unknown) =>
+        provider.applyEditFromCommand(uri, edit),
+      ),
       vscode.commands.registerCommand(CANVAS_TEST_COMMANDS.openTaskCode, (uri: vscode.Uri, taskId: string, field: string) =>
         provider.openTaskCodeFromCommand(uri, taskId, field),
       ),

@@ -188,7 +188,8 @@ export class JsonTextEditor {
 
   private replaceNode(node: Node, path: JsonPath, value: JsonValue): void {
     // A container the user wrote on one line stays on one line; anything else is laid out like its neighbours.
-    const inlineContainer = (node.type === 'array' || node.type === 'object') && (node.children?.length ?? 0) > 0 && isOneLine(this.current, node);
+    const inlineContainer =
+      (node.type === 'array' || node.type === 'object') && (node.children?.length ?? 0) > 0 && isOneLine(this.current, node);
     const scalar = value === null || typeof value !== 'object';
     if (scalar || this.formatting.singleLine || inlineContainer) {
       this.splice(node.offset, node.length, stringifyInline(value));
@@ -225,7 +226,9 @@ export function stringifyInline(value: JsonValue): string {
   if (Array.isArray(value)) return `[${value.map(stringifyInline).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value);
-    return entries.length === 0 ? '{}' : `{ ${entries.map(([key, item]) => `${JSON.stringify(key)}: ${stringifyInline(item)}`).join(', ')} }`;
+    return entries.length === 0
+      ? '{}'
+      : `{ ${entries.map(([key, item]) => `${JSON.stringify(key)}: ${stringifyInline(item)}`).join(', ')} }`;
   }
   return JSON.stringify(value);
 }

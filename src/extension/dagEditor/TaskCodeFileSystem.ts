@@ -62,7 +62,12 @@ export class TaskCodeFileSystem implements vscode.FileSystemProvider, vscode.Dis
     const document = await this.dagDocument(location);
     const wasDirty = document.isDirty;
     const value = Buffer.from(content).toString('utf8');
-    const outcome = await applyDagEditToDocument(document, { kind: 'setTaskField', taskId: location.taskId, path: [location.field], value });
+    const outcome = await applyDagEditToDocument(document, {
+      kind: 'setTaskField',
+      taskId: location.taskId,
+      path: [location.field],
+      value,
+    });
     if (!outcome.ok) throw vscode.FileSystemError.Unavailable(`Could not save into ${document.fileName}: ${outcome.reason}`);
     const entry = this.watched.get(location.dagUri)?.get(uri.toString());
     if (entry) entry.value = value;
@@ -79,7 +84,7 @@ export class TaskCodeFileSystem implements vscode.FileSystemProvider, vscode.Dis
   }
 
   delete(): void {
-    throw vscode.FileSystemError.NoPermissions('To remove a task\'s code, clear the field in the canvas inspector or delete the task.');
+    throw vscode.FileSystemError.NoPermissions("To remove a task's code, clear the field in the canvas inspector or delete the task.");
   }
 
   rename(): void {

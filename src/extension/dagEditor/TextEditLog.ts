@@ -93,7 +93,8 @@ export class TextEditLog {
 /** Applies disjoint replacements of `text` (in any order). */
 export function applyReplacements(text: string, replacements: readonly TextReplacement[]): string {
   let result = text;
-  for (const r of [...replacements].sort((a, b) => b.offset - a.offset)) result = result.slice(0, r.offset) + r.newText + result.slice(r.offset + r.length);
+  for (const r of [...replacements].sort((a, b) => b.offset - a.offset))
+    result = result.slice(0, r.offset) + r.newText + result.slice(r.offset + r.length);
   return result;
 }
 

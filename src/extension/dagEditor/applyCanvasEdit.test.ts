@@ -40,14 +40,29 @@ const WEATHER = {
   owner_notes: { keep: ['me', 1, null] },
   tasks: [
     { task_id: 'extract', operator: 'http', url: 'https://example.com', upstream: [], position: { x: 0, y: 0 } },
-    { task_id: 'transform', operator: 'python', code: 'def main(context):\n    return 1\n', upstream: ['extract'], x_note: 'kept', position: { x: 280, y: 0 } },
-    { task_id: 'load', operator: 'sql', database: 'data/w.sqlite', sql: 'SELECT 1', upstream: ['transform', 'extract'], trigger_rule: 'all_done', position: { x: 560, y: 0 } },
+    {
+      task_id: 'transform',
+      operator: 'python',
+      code: 'def main(context):\n    return 1\n',
+      upstream: ['extract'],
+      x_note: 'kept',
+      position: { x: 280, y: 0 },
+    },
+    {
+      task_id: 'load',
+      operator: 'sql',
+      database: 'data/w.sqlite',
+      sql: 'SELECT 1',
+      upstream: ['transform', 'extract'],
+      trigger_rule: 'all_done',
+      position: { x: 560, y: 0 },
+    },
   ],
 };
 const WEATHER_TEXT = canonical(WEATHER);
 
 describe('applyCanvasEdit: add task', () => {
-  it('appends a task from the palette with a unique numbered id, rounded position and the file\'s indentation', () => {
+  it("appends a task from the palette with a unique numbered id, rounded position and the file's indentation", () => {
     const first = apply(WEATHER_TEXT, { kind: 'addTask', operator: 'bash', position: { x: 10.4, y: 99.5 } });
     expect(first.select).toEqual(['bash_1']);
     const second = apply(first.text, { kind: 'addTask', operator: 'bash', position: { x: 0, y: 0 } });
@@ -64,7 +79,9 @@ describe('applyCanvasEdit: add task', () => {
 
   it('keeps a proposed id when it is free and valid, and replaces it otherwise', () => {
     expect(apply(WEATHER_TEXT, { kind: 'addTask', operator: 'empty', position: { x: 0, y: 0 }, taskId: 'join' }).select).toEqual(['join']);
-    expect(apply(WEATHER_TEXT, { kind: 'addTask', operator: 'empty', position: { x: 0, y: 0 }, taskId: 'load' }).select).toEqual(['empty_1']);
+    expect(apply(WEATHER_TEXT, { kind: 'addTask', operator: 'empty', position: { x: 0, y: 0 }, taskId: 'load' }).select).toEqual([
+      'empty_1',
+    ]);
     expect(apply(WEATHER_TEXT, { kind: 'addTask', operator: 'kafka.produce', position: { x: 0, y: 0 }, taskId: 'bad id' }).select).toEqual([
       'kafka_produce_1',
     ]);
@@ -103,7 +120,9 @@ describe('applyCanvasEdit: add task', () => {
   it('creates the tasks list when the file has none', () => {
     const text = canonical({ version: 1, dag_id: 'x' });
     const result = apply(text, { kind: 'addTask', operator: 'empty', position: { x: 0, y: 0 } });
-    expect(result.text).toBe(canonical({ version: 1, dag_id: 'x', tasks: [{ task_id: 'empty_1', operator: 'empty', upstream: [], position: { x: 0, y: 0 } }] }));
+    expect(result.text).toBe(
+      canonical({ version: 1, dag_id: 'x', tasks: [{ task_id: 'empty_1', operator: 'empty', upstream: [], position: { x: 0, y: 0 } }] }),
+    );
   });
 });
 
@@ -133,7 +152,11 @@ describe('applyCanvasEdit: delete', () => {
   });
 
   it('ignores tasks and links that no longer exist', () => {
-    const result = applyCanvasEdit(WEATHER_TEXT, { kind: 'deleteElements', taskIds: ['ghost'], links: [{ source: 'load', target: 'extract' }] });
+    const result = applyCanvasEdit(WEATHER_TEXT, {
+      kind: 'deleteElements',
+      taskIds: ['ghost'],
+      links: [{ source: 'load', target: 'extract' }],
+    });
     expect(result).toEqual({ ok: true, text: WEATHER_TEXT, replacements: [], select: [] });
   });
 });
@@ -189,7 +212,9 @@ describe('applyCanvasEdit: move and layout', () => {
   it('writes a whole layout as one edit and skips tasks deleted meanwhile', () => {
     const result = applyCanvasEdit(WEATHER_TEXT, {
       kind: 'moveTasks',
-      moves: WEATHER.tasks.map((t, i) => ({ taskId: t.task_id, position: { x: i * 300, y: 40 } })).concat({ taskId: 'ghost', position: { x: 0, y: 0 } }),
+      moves: WEATHER.tasks
+        .map((t, i) => ({ taskId: t.task_id, position: { x: i * 300, y: 40 } }))
+        .concat({ taskId: 'ghost', position: { x: 0, y: 0 } }),
     });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -202,15 +227,22 @@ describe('applyCanvasEdit: move and layout', () => {
 });
 
 describe('applyCanvasEdit: connect', () => {
-  it('appends the source to the target\'s upstream', () => {
+  it("appends the source to the target's upstream", () => {
     const result = apply(WEATHER_TEXT, { kind: 'addTask', operator: 'empty', position: { x: 0, y: 0 }, taskId: 'done' });
     const linked = apply(result.text, { kind: 'connect', source: 'load', target: 'done' });
     expect(tasksOf(linked.text).at(-1)?.upstream).toEqual(['load']);
     expect(linked.text).toBe(canonical(JSON.parse(linked.text)));
   });
 
-  it('creates a missing upstream list in Dagstream\'s key order', () => {
-    const text = canonical({ version: 1, dag_id: 'x', tasks: [{ task_id: 'a', operator: 'empty' }, { task_id: 'b', operator: 'bash', bash_command: 'ls', position: { x: 0, y: 0 } }] });
+  it("creates a missing upstream list in Dagstream's key order", () => {
+    const text = canonical({
+      version: 1,
+      dag_id: 'x',
+      tasks: [
+        { task_id: 'a', operator: 'empty' },
+        { task_id: 'b', operator: 'bash', bash_command: 'ls', position: { x: 0, y: 0 } },
+      ],
+    });
     const result = apply(text, { kind: 'connect', source: 'a', target: 'b' });
     expect(Object.keys(tasksOf(result.text)[1]!)).toEqual(['task_id', 'operator', 'bash_command', 'upstream', 'position']);
   });
@@ -226,9 +258,18 @@ describe('applyCanvasEdit: connect', () => {
 });
 
 describe('applyCanvasEdit: fields', () => {
-  it('sets a new task key in Dagstream\'s order, replaces and removes values in place', () => {
+  it("sets a new task key in Dagstream's order, replaces and removes values in place", () => {
     const withRetries = apply(WEATHER_TEXT, { kind: 'setTaskField', taskId: 'load', path: ['retries'], value: 3 });
-    expect(Object.keys(tasksOf(withRetries.text)[2]!)).toEqual(['task_id', 'operator', 'database', 'sql', 'upstream', 'trigger_rule', 'retries', 'position']);
+    expect(Object.keys(tasksOf(withRetries.text)[2]!)).toEqual([
+      'task_id',
+      'operator',
+      'database',
+      'sql',
+      'upstream',
+      'trigger_rule',
+      'retries',
+      'position',
+    ]);
     const withEnv = apply(withRetries.text, { kind: 'setTaskField', taskId: 'transform', path: ['env', 'CITY'], value: 'Lisbon' });
     expect(tasksOf(withEnv.text)[1]?.env).toEqual({ CITY: 'Lisbon' });
     const sql = apply(withEnv.text, { kind: 'setTaskField', taskId: 'load', path: ['sql'], value: 'SELECT *\nFROM events' });
@@ -248,7 +289,16 @@ describe('applyCanvasEdit: fields', () => {
     const described = apply(scheduled.text, { kind: 'setDagField', path: ['description'], value: 'Heat waves' });
     const delayed = apply(described.text, { kind: 'setDagField', path: ['default_args', 'retry_delay'], value: '10m' });
     const dag = JSON.parse(delayed.text) as JsonObject;
-    expect(Object.keys(dag)).toEqual(['version', 'dag_id', 'description', 'schedule', 'start_date', 'default_args', 'owner_notes', 'tasks']);
+    expect(Object.keys(dag)).toEqual([
+      'version',
+      'dag_id',
+      'description',
+      'schedule',
+      'start_date',
+      'default_args',
+      'owner_notes',
+      'tasks',
+    ]);
     expect(dag.schedule).toBe('0 6 * * *');
     expect(dag.default_args).toEqual({ retries: 1, retry_delay: '10m' });
     expect(apply(delayed.text, { kind: 'setDagField', path: ['schedule'], value: null }).text).toContain('"schedule": null');
@@ -285,7 +335,11 @@ describe('applyCanvasEdit: copy, paste and duplicate', () => {
   it('duplicates tasks next to the originals, running after the same tasks', () => {
     const result = apply(WEATHER_TEXT, { kind: 'duplicateTasks', taskIds: ['load'] });
     expect(result.select).toEqual(['load_1']);
-    expect(tasksOf(result.text).at(-1)).toMatchObject({ task_id: 'load_1', upstream: ['transform', 'extract'], position: { x: 600, y: 40 } });
+    expect(tasksOf(result.text).at(-1)).toMatchObject({
+      task_id: 'load_1',
+      upstream: ['transform', 'extract'],
+      position: { x: 600, y: 40 },
+    });
   });
 });
 
@@ -324,7 +378,9 @@ const dagArb = fc
     const tasks = IDS.slice(0, count).map((taskId, i) => {
       // Only links to earlier tasks, so the generated DAG is acyclic.
       const upstream = [...new Set(links.filter(([from, to]) => to === i && from < i).map(([from]) => IDS[from]!))];
-      const task: JsonObject = upstreamFirst ? { upstream, task_id: taskId, operator: operators[i]! } : { task_id: taskId, operator: operators[i]!, upstream };
+      const task: JsonObject = upstreamFirst
+        ? { upstream, task_id: taskId, operator: operators[i]! }
+        : { task_id: taskId, operator: operators[i]!, upstream };
       Object.assign(task, extras[i]);
       const position = positions[i];
       if (position) task.position = position;
@@ -335,16 +391,29 @@ const dagArb = fc
 
 const idArb = fc.constantFrom(...IDS, 'ghost');
 const gestureArb: fc.Arbitrary<DagEdit> = fc.oneof(
-  fc.record({ kind: fc.constant('addTask' as const), operator: fc.constantFrom(...OPERATORS), position: fc.record({ x: fc.double({ min: -1e4, max: 1e4, noNaN: true }), y: fc.integer() }) }),
-  fc.record({ kind: fc.constant('deleteElements' as const), taskIds: fc.subarray(IDS), links: fc.array(fc.record({ source: idArb, target: idArb }), { maxLength: 3 }) }),
+  fc.record({
+    kind: fc.constant('addTask' as const),
+    operator: fc.constantFrom(...OPERATORS),
+    position: fc.record({ x: fc.double({ min: -1e4, max: 1e4, noNaN: true }), y: fc.integer() }),
+  }),
+  fc.record({
+    kind: fc.constant('deleteElements' as const),
+    taskIds: fc.subarray(IDS),
+    links: fc.array(fc.record({ source: idArb, target: idArb }), { maxLength: 3 }),
+  }),
   fc.record({ kind: fc.constant('renameTask' as const), taskId: idArb, newTaskId: fc.constantFrom('renamed', 'b', 'x.y-z') }),
-  fc.record({ kind: fc.constant('moveTasks' as const), moves: fc.array(fc.record({ taskId: idArb, position: fc.record({ x: fc.integer(), y: fc.integer() }) }), { maxLength: 4 }) }),
+  fc.record({
+    kind: fc.constant('moveTasks' as const),
+    moves: fc.array(fc.record({ taskId: idArb, position: fc.record({ x: fc.integer(), y: fc.integer() }) }), { maxLength: 4 }),
+  }),
   fc.record({ kind: fc.constant('connect' as const), source: idArb, target: idArb }),
   fc.record({
     kind: fc.constant('setTaskField' as const),
     taskId: idArb,
     path: fc.constantFrom<string[]>(['retries'], ['trigger_rule'], ['env', 'K'], ['x_note'], ['pool']).map((p) => [...p]),
-    value: fc.option(fc.oneof(fc.integer(), fc.string({ maxLength: 8 }), fc.constant<JsonValue>({ nested: [1, 'two'] })), { nil: undefined }),
+    value: fc.option(fc.oneof(fc.integer(), fc.string({ maxLength: 8 }), fc.constant<JsonValue>({ nested: [1, 'two'] })), {
+      nil: undefined,
+    }),
   }),
   fc.record({ kind: fc.constant('duplicateTasks' as const), taskIds: fc.subarray(IDS, { minLength: 1 }) }),
 );
@@ -359,7 +428,9 @@ function expectedModel(before: { tasks: JsonObject[] } & JsonObject, edit: DagEd
       dag.tasks = dag.tasks.filter((t) => !deleted.has(String(t.task_id)));
       for (const task of dag.tasks) {
         if (!Array.isArray(task.upstream)) continue;
-        task.upstream = task.upstream.filter((u) => !deleted.has(String(u)) && !edit.links.some((l) => l.source === u && l.target === task.task_id));
+        task.upstream = task.upstream.filter(
+          (u) => !deleted.has(String(u)) && !edit.links.some((l) => l.source === u && l.target === task.task_id),
+        );
       }
       return dag;
     }
@@ -367,7 +438,8 @@ function expectedModel(before: { tasks: JsonObject[] } & JsonObject, edit: DagEd
       const task = find(edit.taskId);
       if (!task || edit.newTaskId === edit.taskId) return dag;
       task.task_id = edit.newTaskId;
-      for (const other of dag.tasks) if (Array.isArray(other.upstream)) other.upstream = other.upstream.map((u) => (u === edit.taskId ? edit.newTaskId : u));
+      for (const other of dag.tasks)
+        if (Array.isArray(other.upstream)) other.upstream = other.upstream.map((u) => (u === edit.taskId ? edit.newTaskId : u));
       return dag;
     }
     case 'moveTasks':
@@ -405,7 +477,12 @@ function expectedModel(before: { tasks: JsonObject[] } & JsonObject, edit: DagEd
 /** Sorts keys so that models compare regardless of key order. */
 function sortedKeys(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(sortedKeys);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedKeys(value[k]!)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortedKeys(value[k]!)]),
+    );
   return value;
 }
 
@@ -463,13 +540,32 @@ describe('applyCanvasEdit: properties', () => {
           expect(back.ok && back.text).toBe(text);
         };
         roundTrip({ kind: 'connect', source, target }, () => ({ kind: 'deleteElements', taskIds: [], links: [{ source, target }] }));
-        roundTrip({ kind: 'addTask', operator: 'bash', position: { x: 1, y: 2 } }, (select) => ({ kind: 'deleteElements', taskIds: select, links: [] }));
-        roundTrip({ kind: 'renameTask', taskId: source, newTaskId: 'renamed' }, () => ({ kind: 'renameTask', taskId: 'renamed', newTaskId: source }));
-        roundTrip({ kind: 'setTaskField', taskId: source, path: ['retries'], value: 2 }, () => ({ kind: 'setTaskField', taskId: source, path: ['retries'] }));
-        roundTrip({ kind: 'duplicateTasks', taskIds: [source, target] }, (select) => ({ kind: 'deleteElements', taskIds: select, links: [] }));
+        roundTrip({ kind: 'addTask', operator: 'bash', position: { x: 1, y: 2 } }, (select) => ({
+          kind: 'deleteElements',
+          taskIds: select,
+          links: [],
+        }));
+        roundTrip({ kind: 'renameTask', taskId: source, newTaskId: 'renamed' }, () => ({
+          kind: 'renameTask',
+          taskId: 'renamed',
+          newTaskId: source,
+        }));
+        roundTrip({ kind: 'setTaskField', taskId: source, path: ['retries'], value: 2 }, () => ({
+          kind: 'setTaskField',
+          taskId: source,
+          path: ['retries'],
+        }));
+        roundTrip({ kind: 'duplicateTasks', taskIds: [source, target] }, (select) => ({
+          kind: 'deleteElements',
+          taskIds: select,
+          links: [],
+        }));
         const position = dag.tasks[i % ids.length]!.position as { x: number; y: number } | undefined;
         if (position) {
-          roundTrip({ kind: 'moveTasks', moves: [{ taskId: source, position: { x: 7, y: 7 } }] }, () => ({ kind: 'moveTasks', moves: [{ taskId: source, position }] }));
+          roundTrip({ kind: 'moveTasks', moves: [{ taskId: source, position: { x: 7, y: 7 } }] }, () => ({
+            kind: 'moveTasks',
+            moves: [{ taskId: source, position }],
+          }));
         }
       }),
       { numRuns: 400 },

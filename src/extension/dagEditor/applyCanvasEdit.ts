@@ -108,7 +108,11 @@ function deleteElements(editor: JsonTextEditor, tasks: TaskLocation[], edit: Del
   for (const task of tasks) {
     if (deleted.has(task.taskId)) continue;
     const entries = task.upstream.filter((entry) => deleted.has(entry.taskId) || links.has(linkKey(entry.taskId, task.taskId)));
-    if (entries.length > 0) editor.removeChildren(['tasks', task.index, 'upstream'], entries.map((entry) => entry.index));
+    if (entries.length > 0)
+      editor.removeChildren(
+        ['tasks', task.index, 'upstream'],
+        entries.map((entry) => entry.index),
+      );
   }
   editor.removeChildren(
     ['tasks'],
@@ -126,7 +130,9 @@ function renameTask(editor: JsonTextEditor, tasks: TaskLocation[], edit: RenameT
   if (invalid) return invalid;
   if (find(tasks, newTaskId)) return `A task "${newTaskId}" already exists in this DAG; choose another id.`;
   const references = tasks.flatMap((other) =>
-    other.upstream.filter((entry) => entry.taskId === edit.taskId).map((entry) => ({ path: ['tasks', other.index, 'upstream', entry.index], value: newTaskId })),
+    other.upstream
+      .filter((entry) => entry.taskId === edit.taskId)
+      .map((entry) => ({ path: ['tasks', other.index, 'upstream', entry.index], value: newTaskId })),
   );
   editor.setMany([{ path: ['tasks', task.index, 'task_id'], value: newTaskId }, ...references]);
   return [newTaskId];
@@ -180,7 +186,12 @@ function setTaskField(editor: JsonTextEditor, tasks: TaskLocation[], edit: SetTa
   if (first === 'operator' && edit.value === undefined) return 'A task needs an operator; choose another one instead of clearing it.';
   const task = find(tasks, edit.taskId);
   if (!task) return `There is no task "${edit.taskId}" any more; it may have been renamed or deleted in the text.`;
-  setOrRemove(editor, ['tasks', task.index, ...edit.path], edit.value, edit.path.length === 1 ? taskKeyPlacement(task.operator) : undefined);
+  setOrRemove(
+    editor,
+    ['tasks', task.index, ...edit.path],
+    edit.value,
+    edit.path.length === 1 ? taskKeyPlacement(task.operator) : undefined,
+  );
   return [];
 }
 

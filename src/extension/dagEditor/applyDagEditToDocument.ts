@@ -39,7 +39,10 @@ async function applyNow(document: vscode.TextDocument, edit: DagEdit): Promise<D
   }
   const applied = await vscode.workspace.applyEdit(workspaceEdit);
   if (!applied) {
-    return { ok: false, reason: `VS Code did not apply the edit to ${document.fileName}; check that the file is not read-only, then try again.` };
+    return {
+      ok: false,
+      reason: `VS Code did not apply the edit to ${document.fileName}; check that the file is not read-only, then try again.`,
+    };
   }
   return { ok: true, version: document.version, select: result.select };
 }

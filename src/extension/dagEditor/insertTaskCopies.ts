@@ -13,7 +13,12 @@ export const COPY_OFFSET = 40;
  * tasks as its original); links to tasks that do not exist here are dropped. The group keeps its
  * shape and moves to `target` (its top-left node there) or by COPY_OFFSET.
  */
-export function insertTaskCopies(editor: JsonTextEditor, tasks: readonly JsonObject[], existingIds: ReadonlySet<string>, target?: CanvasPoint): string[] {
+export function insertTaskCopies(
+  editor: JsonTextEditor,
+  tasks: readonly JsonObject[],
+  existingIds: ReadonlySet<string>,
+  target?: CanvasPoint,
+): string[] {
   const taken = new Set(existingIds);
   const renamed = new Map<string, string>();
   const newIds = tasks.map((task) => {
@@ -25,7 +30,8 @@ export function insertTaskCopies(editor: JsonTextEditor, tasks: readonly JsonObj
   });
 
   const positions = tasks.map((task) => positionOf(task.position)).filter((p): p is CanvasPoint => p !== undefined);
-  const origin = positions.length > 0 ? { x: Math.min(...positions.map((p) => p.x)), y: Math.min(...positions.map((p) => p.y)) } : { x: 0, y: 0 };
+  const origin =
+    positions.length > 0 ? { x: Math.min(...positions.map((p) => p.x)), y: Math.min(...positions.map((p) => p.y)) } : { x: 0, y: 0 };
   const shift = target ? { x: target.x - origin.x, y: target.y - origin.y } : { x: COPY_OFFSET, y: COPY_OFFSET };
 
   tasks.forEach((task, i) => {

@@ -38,9 +38,11 @@ export async function newDagCommand(args?: NewDagArgs): Promise<vscode.Uri | und
   const uri = vscode.Uri.joinPath(folder, `${trimmed}${DAG_FILE_SUFFIX}`);
   if (await exists(uri)) {
     const open = 'Open It';
-    void vscode.window.showErrorMessage(`${trimmed}${DAG_FILE_SUFFIX} already exists in ${folder.fsPath}; choose another name.`, open).then(async (choice) => {
-      if (choice === open) await vscode.commands.executeCommand('vscode.openWith', uri, DagEditorProvider.viewType);
-    });
+    void vscode.window
+      .showErrorMessage(`${trimmed}${DAG_FILE_SUFFIX} already exists in ${folder.fsPath}; choose another name.`, open)
+      .then(async (choice) => {
+        if (choice === open) await vscode.commands.executeCommand('vscode.openWith', uri, DagEditorProvider.viewType);
+      });
     return undefined;
   }
 

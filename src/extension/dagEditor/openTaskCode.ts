@@ -16,9 +16,16 @@ const STARTERS: Readonly<Record<string, string>> = {
  * workspace file it names (offering to create it with a starter when missing); inline code opens
  * as a `dagstream-task:` document whose saves go back into the DAG file (TaskCodeFileSystem.ts).
  */
-export async function openTaskCode(document: vscode.TextDocument, task: JsonObject | undefined, taskId: string, field: string): Promise<void> {
+export async function openTaskCode(
+  document: vscode.TextDocument,
+  task: JsonObject | undefined,
+  taskId: string,
+  field: string,
+): Promise<void> {
   if (!task) {
-    void vscode.window.showWarningMessage(`Task "${taskId}" is no longer in ${path.basename(document.fileName)}; it may have been renamed or deleted.`);
+    void vscode.window.showWarningMessage(
+      `Task "${taskId}" is no longer in ${path.basename(document.fileName)}; it may have been renamed or deleted.`,
+    );
     return;
   }
   const operator = typeof task.operator === 'string' ? task.operator : '';
@@ -33,10 +40,16 @@ export async function openTaskCode(document: vscode.TextDocument, task: JsonObje
     return;
   }
   if (value !== undefined && typeof value !== 'string') {
-    void vscode.window.showWarningMessage(`"${field}" of task "${taskId}" is not a single text (a list of statements?); edit it in the text (Open as Text).`);
+    void vscode.window.showWarningMessage(
+      `"${field}" of task "${taskId}" is not a single text (a list of statements?); edit it in the text (Open as Text).`,
+    );
     return;
   }
-  const parts = toTaskCodeUriParts({ dagUri: document.uri.toString(), taskId, field }, path.basename(document.fileName), language.extension);
+  const parts = toTaskCodeUriParts(
+    { dagUri: document.uri.toString(), taskId, field },
+    path.basename(document.fileName),
+    language.extension,
+  );
   const uri = vscode.Uri.from({ scheme: TASK_CODE_SCHEME, path: parts.path, query: parts.query });
   let code = await vscode.workspace.openTextDocument(uri);
   if (code.languageId !== language.language) code = await vscode.languages.setTextDocumentLanguage(code, language.language);
@@ -45,7 +58,9 @@ export async function openTaskCode(document: vscode.TextDocument, task: JsonObje
 
 async function openCodeFile(document: vscode.TextDocument, codeFile: unknown, taskId: string): Promise<void> {
   if (typeof codeFile !== 'string' || codeFile.trim() === '') {
-    void vscode.window.showWarningMessage(`Task "${taskId}" has no "code_file"; enter a workspace-relative path such as "dags/${taskId}.py" first.`);
+    void vscode.window.showWarningMessage(
+      `Task "${taskId}" has no "code_file"; enter a workspace-relative path such as "dags/${taskId}.py" first.`,
+    );
     return;
   }
   // code_file is relative to the workspace folder (as the executor resolves it); the DAG's folder without one.

@@ -10,7 +10,7 @@ export function parseClipboardTasks(text: string): { tasks: JsonObject[] } | { p
   const errors: ParseError[] = [];
   const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   const nothing = {
-    problem: 'The clipboard holds no tasks to paste: copy nodes on a canvas (Ctrl+C), or task objects from a DAG file\'s text.',
+    problem: "The clipboard holds no tasks to paste: copy nodes on a canvas (Ctrl+C), or task objects from a DAG file's text.",
   };
   if (errors.length > 0 || value === undefined) return nothing;
   const candidates: unknown[] = Array.isArray(value) ? value : isJsonObject(value) && Array.isArray(value.tasks) ? value.tasks : [value];

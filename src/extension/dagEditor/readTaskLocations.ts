@@ -21,7 +21,8 @@ export function readTaskLocations(editor: JsonTextEditor): { tasks: TaskLocation
   const root = editor.tree;
   if (root?.type !== 'object') return { problem: 'The file is not a JSON object with "tasks"; fix it in the text (Open as Text) first.' };
   const tasksNode = editor.nodeAt(['tasks']);
-  if (tasksNode && tasksNode.type !== 'array') return { problem: 'The file\'s "tasks" is not a list; fix it in the text (Open as Text) first.' };
+  if (tasksNode && tasksNode.type !== 'array')
+    return { problem: 'The file\'s "tasks" is not a list; fix it in the text (Open as Text) first.' };
   const seen = new Set<string>();
   const tasks: TaskLocation[] = [];
   (tasksNode?.children ?? []).forEach((taskNode, index) => {

@@ -16,7 +16,11 @@ describe('toCanvasFormSchemas', () => {
   });
 
   it('puts required arguments first and generates the right input for each', () => {
-    expect(operator('kafka.sink').fields.slice(0, 4).map((f) => [f.key, f.required])).toEqual([
+    expect(
+      operator('kafka.sink')
+        .fields.slice(0, 4)
+        .map((f) => [f.key, f.required]),
+    ).toEqual([
       ['topics', true],
       ['database', true],
       ['table', true],

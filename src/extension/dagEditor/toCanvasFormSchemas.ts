@@ -1,5 +1,12 @@
 import { OPERATORS } from '../../core/dag/dagFile';
-import { dagPropertySchemas, defaultArgsPropertySchemas, durationKeysOf, operatorArgumentSchema, taskPropertySchemas, type JsonSchema } from '../../core/dag/dagSchema';
+import {
+  dagPropertySchemas,
+  defaultArgsPropertySchemas,
+  durationKeysOf,
+  operatorArgumentSchema,
+  taskPropertySchemas,
+  type JsonSchema,
+} from '../../core/dag/dagSchema';
 import type {
   CanvasFormSchemasDto,
   CodeLanguage,
@@ -81,7 +88,13 @@ export function toCanvasFormSchemas(): CanvasFormSchemasDto {
   return { groups: GROUPS, operators, taskFields, dagFields, defaultArgsFields };
 }
 
-function toField(key: string, schema: JsonSchema, required: boolean, durations: ReadonlySet<string>, language?: CodeLanguage): FormFieldDto {
+function toField(
+  key: string,
+  schema: JsonSchema,
+  required: boolean,
+  durations: ReadonlySet<string>,
+  language?: CodeLanguage,
+): FormFieldDto {
   const kind = kindOf(key, schema, durations);
   const types = typesOf(schema);
   const field: FormFieldDto = {
@@ -136,4 +149,3 @@ function typesOf(schema: JsonSchema): string[] {
   if (Array.isArray(type)) return type.filter((t): t is string => typeof t === 'string' && t !== 'null');
   return [];
 }
-

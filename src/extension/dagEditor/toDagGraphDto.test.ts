@@ -59,7 +59,11 @@ describe('describeDagDocument', () => {
     const { problems } = describeDagDocument(text);
     const byCode = new Map(problems.map((p) => [p.code, p]));
     expect(byCode.get('invalid-schedule')?.path).toEqual(['schedule']);
-    expect(byCode.get('unknown-upstream')).toMatchObject({ taskId: 'b', path: ['tasks', 1, 'upstream', 1], link: { source: 'ghost', target: 'b' } });
+    expect(byCode.get('unknown-upstream')).toMatchObject({
+      taskId: 'b',
+      path: ['tasks', 1, 'upstream', 1],
+      link: { source: 'ghost', target: 'b' },
+    });
     expect(byCode.get('cycle')?.link).toBeDefined();
     expect(problems.find((p) => p.taskId === 'a' && p.path?.[2] === 'retries')).toBeDefined();
   });

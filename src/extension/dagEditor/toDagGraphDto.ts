@@ -95,7 +95,8 @@ function pathAt(root: Node, offset: number): JsonPath | undefined {
 
 function linkAt(root: Node, path: JsonPath): LinkDto | undefined {
   const [tasks, index, upstream, entry] = path;
-  if (tasks !== 'tasks' || typeof index !== 'number' || upstream !== 'upstream' || typeof entry !== 'number' || path.length !== 4) return undefined;
+  if (tasks !== 'tasks' || typeof index !== 'number' || upstream !== 'upstream' || typeof entry !== 'number' || path.length !== 4)
+    return undefined;
   const source = findNodeAtLocation(root, path);
   const target = findNodeAtLocation(root, ['tasks', index, 'task_id']);
   if (source?.type !== 'string' || target?.type !== 'string') return undefined;

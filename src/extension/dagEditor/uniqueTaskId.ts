@@ -26,7 +26,8 @@ export function taskIdStemFor(operator: string): string {
 export function describeInvalidTaskId(taskId: string): string | undefined {
   if (taskId.trim() === '') return 'A task id cannot be empty.';
   if (taskId.length > MAX_TASK_ID_LENGTH) return `A task id is at most ${MAX_TASK_ID_LENGTH} characters long.`;
-  if (!TASK_ID_PATTERN.test(taskId)) return `"${taskId}" is not a valid task id: use letters, digits, "_", "." and "-" only (no spaces), as Airflow ids do.`;
+  if (!TASK_ID_PATTERN.test(taskId))
+    return `"${taskId}" is not a valid task id: use letters, digits, "_", "." and "-" only (no spaces), as Airflow ids do.`;
   return undefined;
 }
 

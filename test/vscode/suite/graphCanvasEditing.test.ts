@@ -71,7 +71,9 @@ suite('Dagstream canvas: editing through the document', function () {
   test('gestures become minimal edits of the JSON, and the canvas is sent each new version', async () => {
     const document = await openNewDag();
     const before = document.getText();
-    assert.deepEqual(await applyOk(document, { kind: 'addTask', operator: 'bash', position: { x: 560.4, y: 0 }, taskId: 'bash_1' }), ['bash_1']);
+    assert.deepEqual(await applyOk(document, { kind: 'addTask', operator: 'bash', position: { x: 560.4, y: 0 }, taskId: 'bash_1' }), [
+      'bash_1',
+    ]);
     await applyOk(document, { kind: 'connect', source: 'load', target: 'bash_1' });
     await applyOk(document, { kind: 'moveTasks', moves: [{ taskId: 'extract', position: { x: 10.6, y: 20 } }] });
     await applyOk(document, { kind: 'setTaskField', taskId: 'bash_1', path: ['retries'], value: 3 });
@@ -90,7 +92,10 @@ suite('Dagstream canvas: editing through the document', function () {
     assert.ok(document.getText().startsWith(head), 'the edit changed text it had no business touching');
     assert.ok(document.isDirty, 'a canvas edit must make the document dirty');
 
-    await eventually('the canvas to be sent the edited version', async () => (await lastPosted(document.uri))?.version === document.version);
+    await eventually(
+      'the canvas to be sent the edited version',
+      async () => (await lastPosted(document.uri))?.version === document.version,
+    );
     const posted = await lastPosted(document.uri);
     assert.deepEqual(
       posted?.graph?.tasks.map((t) => t.taskId),
@@ -135,7 +140,10 @@ suite('Dagstream canvas: editing through the document', function () {
     await eventually('redo of the new task', async () => document.getText() === added);
     await vscode.commands.executeCommand('redo');
     await eventually('redo of the schedule', async () => document.getText() === scheduled);
-    await eventually('the canvas to show the redone version', async () => (await lastPosted(document.uri))?.graph?.schedule === '0 6 * * *');
+    await eventually(
+      'the canvas to show the redone version',
+      async () => (await lastPosted(document.uri))?.graph?.schedule === '0 6 * * *',
+    );
   });
 
   test('saving writes the edited text to disk; revert brings back the saved file', async () => {
@@ -167,19 +175,29 @@ suite('Dagstream canvas: editing through the document', function () {
       return posted?.version === document.version && posted.problems.some((p) => p.code === 'unknown-upstream' && p.taskId === 'load');
     });
     await eventually('a Problems panel entry', async () =>
-      vscode.languages.getDiagnostics(document.uri).some((d) => d.source === 'dagstream' && d.code === 'unknown-upstream' && d.range.start.line === document.positionAt(offset).line),
+      vscode.languages
+        .getDiagnostics(document.uri)
+        .some((d) => d.source === 'dagstream' && d.code === 'unknown-upstream' && d.range.start.line === document.positionAt(offset).line),
     );
 
     await vscode.commands.executeCommand('undo');
-    await eventually('the problem to go away', async () => !vscode.languages.getDiagnostics(document.uri).some((d) => d.source === 'dagstream'));
+    await eventually(
+      'the problem to go away',
+      async () => !vscode.languages.getDiagnostics(document.uri).some((d) => d.source === 'dagstream'),
+    );
   });
 
-  test('schema violations are reported once, by VS Code\'s JSON validation from the contributed schema', async () => {
+  test("schema violations are reported once, by VS Code's JSON validation from the contributed schema", async () => {
     const document = await openNewDag();
     await applyOk(document, { kind: 'setTaskField', taskId: 'load', path: ['retries'], value: -1 });
-    await eventually('VS Code\'s JSON validation to flag the negative retries', async () =>
-      vscode.languages.getDiagnostics(document.uri).some((d) => d.source !== 'dagstream' && /retries|minimum|-1|>= 0/i.test(`${d.message}`)),
-    15_000);
+    await eventually(
+      "VS Code's JSON validation to flag the negative retries",
+      async () =>
+        vscode.languages
+          .getDiagnostics(document.uri)
+          .some((d) => d.source !== 'dagstream' && /retries|minimum|-1|>= 0/i.test(`${d.message}`)),
+      15_000,
+    );
     const ours = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'dagstream');
     assert.deepEqual(
       ours.map((d) => d.code),

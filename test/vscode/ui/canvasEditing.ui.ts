@@ -88,7 +88,11 @@ export async function runCanvasEditingUiTest(context: BrowserContext, options: C
     // Tidy up with the auto-layout button (one edit with every position), so that handles are free to grab.
     const beforeLayout = Number(await canvas.getAttribute('data-version'));
     await webview.locator('button', { hasText: 'Auto-layout' }).click();
-    await waitUntil('the layout to reach the document', async () => Number(await canvas.getAttribute('data-version')) > beforeLayout, 10_000);
+    await waitUntil(
+      'the layout to reach the document',
+      async () => Number(await canvas.getAttribute('data-version')) > beforeLayout,
+      10_000,
+    );
     await fitView(webview);
 
     // 4. Link them handle to handle: http -> python -> sink.
@@ -105,7 +109,8 @@ export async function runCanvasEditingUiTest(context: BrowserContext, options: C
     const notice = webview.locator('[data-testid="canvas-notice"]');
     await notice.waitFor({ timeout: 10_000 });
     const reason = await notice.innerText();
-    if (!reason.includes(`${HTTP} -> ${PYTHON} -> ${SINK} -> ${HTTP}`)) throw new Error(`The cycle refusal does not name the cycle: ${JSON.stringify(reason)}`);
+    if (!reason.includes(`${HTTP} -> ${PYTHON} -> ${SINK} -> ${HTTP}`))
+      throw new Error(`The cycle refusal does not name the cycle: ${JSON.stringify(reason)}`);
     await expectCount(canvas, 'data-edge-count', 3);
     await shoot('canvas-cycle-refused-dark.png');
     await notice.locator('button').click();
@@ -118,18 +123,36 @@ export async function runCanvasEditingUiTest(context: BrowserContext, options: C
     const versionBefore = Number(await canvas.getAttribute('data-version'));
     await retries.fill('4');
     await retries.press('Enter');
-    await waitUntil('the retries to reach the document', async () => Number(await canvas.getAttribute('data-version')) > versionBefore, 10_000);
+    await waitUntil(
+      'the retries to reach the document',
+      async () => Number(await canvas.getAttribute('data-version')) > versionBefore,
+      10_000,
+    );
     await retries.press('Tab');
-    await waitUntil('the DAG tab to show unsaved changes', async () => (await page.locator('.tabs-container .tab.dirty').count()) > 0, 10_000);
+    await waitUntil(
+      'the DAG tab to show unsaved changes',
+      async () => (await page.locator('.tabs-container .tab.dirty').count()) > 0,
+      10_000,
+    );
     await shoot('canvas-dark.png');
 
     // 7. Undo and redo with VS Code's keys, from the canvas.
     await pane.click({ position: { x: 10, y: 10 } });
     await node(webview, PYTHON).click();
     await page.keyboard.press('Control+Z');
-    await waitUntil('undo to clear the retries', async () => (await retries.inputValue()) === '', 10_000, async () => `retries shows ${JSON.stringify(await retries.inputValue())}`);
+    await waitUntil(
+      'undo to clear the retries',
+      async () => (await retries.inputValue()) === '',
+      10_000,
+      async () => `retries shows ${JSON.stringify(await retries.inputValue())}`,
+    );
     await page.keyboard.press('Control+Shift+Z');
-    await waitUntil('redo to bring the retries back', async () => (await retries.inputValue()) === '4', 10_000, async () => `retries shows ${JSON.stringify(await retries.inputValue())}`);
+    await waitUntil(
+      'redo to bring the retries back',
+      async () => (await retries.inputValue()) === '4',
+      10_000,
+      async () => `retries shows ${JSON.stringify(await retries.inputValue())}`,
+    );
 
     // 8. The keyboard alone: focus a node, arrows move it (saved once the presses pause), Enter
     // inspects it, Delete removes it, Ctrl+Z brings it back; Ctrl+C / Ctrl+V pastes a copy.
@@ -166,7 +189,12 @@ export async function runCanvasEditingUiTest(context: BrowserContext, options: C
     await schedule.fill('0 6 * * 1-5');
     await schedule.press('Enter');
     const toolbarSchedule = webview.locator('.canvas-schedule');
-    await waitUntil('the schedule to be described in the toolbar', async () => (await toolbarSchedule.innerText()).includes('0 6 * * 1-5: At 06:00, Monday through Friday (UTC)'), 10_000, async () => `the toolbar says ${JSON.stringify(await toolbarSchedule.innerText())}`);
+    await waitUntil(
+      'the schedule to be described in the toolbar',
+      async () => (await toolbarSchedule.innerText()).includes('0 6 * * 1-5: At 06:00, Monday through Friday (UTC)'),
+      10_000,
+      async () => `the toolbar says ${JSON.stringify(await toolbarSchedule.innerText())}`,
+    );
     await shoot('canvas-dag-settings-light.png');
     await setTheme(page, THEMES.highContrast, webview);
     await shoot('canvas-high-contrast.png');
@@ -184,7 +212,8 @@ export async function runCanvasEditingUiTest(context: BrowserContext, options: C
     await hostile.waitFor({ timeout: 20_000 });
     const text = await hostile.innerText();
     if (!text.includes(HOSTILE_ID)) throw new Error(`The hostile task id is not shown as text; the node shows ${JSON.stringify(text)}`);
-    if ((await webview.locator('.react-flow__node img').count()) > 0) throw new Error('The hostile task id was rendered as an <img> element.');
+    if ((await webview.locator('.react-flow__node img').count()) > 0)
+      throw new Error('The hostile task id was rendered as an <img> element.');
     await shoot('canvas-hostile-id-dark.png');
 
     await page.waitForTimeout(500);
@@ -212,7 +241,12 @@ async function box(locator: Locator, what: string): Promise<{ x: number; y: numb
 }
 
 async function expectCount(canvas: Locator, attribute: 'data-node-count' | 'data-edge-count', expected: number): Promise<void> {
-  await waitUntil(`${attribute} to be ${expected}`, async () => (await canvas.getAttribute(attribute)) === String(expected), 10_000, async () => `it is ${await canvas.getAttribute(attribute)}`);
+  await waitUntil(
+    `${attribute} to be ${expected}`,
+    async () => (await canvas.getAttribute(attribute)) === String(expected),
+    10_000,
+    async () => `it is ${await canvas.getAttribute(attribute)}`,
+  );
 }
 
 async function fitView(webview: FrameLocator): Promise<void> {
@@ -268,6 +302,11 @@ async function setTheme(page: Page, theme: (typeof THEMES)[keyof typeof THEMES],
 async function writeHostileDag(workbenchUrl: string): Promise<void> {
   const folder = new URL(workbenchUrl).searchParams.get('folder');
   if (!folder) throw new Error(`The workbench URL ${workbenchUrl} names no folder.`);
-  const dag = { version: 1, dag_id: 'hostile', schedule: null, tasks: [{ task_id: HOSTILE_ID, operator: 'empty', position: { x: 0, y: 0 } }] };
+  const dag = {
+    version: 1,
+    dag_id: 'hostile',
+    schedule: null,
+    tasks: [{ task_id: HOSTILE_ID, operator: 'empty', position: { x: 0, y: 0 } }],
+  };
   await writeFile(join(folder, 'hostile.dag.json'), `${JSON.stringify(dag, null, 2)}\n`);
 }

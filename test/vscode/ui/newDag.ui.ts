@@ -102,4 +102,3 @@ export async function runNewDagUiTest(context: BrowserContext, options: NewDagUi
     await page.close().catch(() => undefined);
   }
 }
-

@@ -40,7 +40,13 @@ export async function runRestrictedModeUiTest(context: BrowserContext, options: 
     // A trust prompt, when the workbench shows one, is declined as a user opening someone else's
     // repository would; code-server 4.139 opens an untrusted folder in Restricted Mode without asking.
     const decline = page.locator('.monaco-dialog-box .monaco-button', { hasText: /don't trust|No/i }).first();
-    if (await decline.waitFor({ timeout: 3_000 }).then(() => true, () => false)) await decline.click();
+    if (
+      await decline.waitFor({ timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      await decline.click();
     await page.locator('.explorer-folders-view').waitFor({ timeout: 30_000 });
     await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 15_000 });
 
@@ -53,8 +59,12 @@ export async function runRestrictedModeUiTest(context: BrowserContext, options: 
 
     const failures: string[] = [];
     if ((await canvas.getAttribute('data-editable')) !== 'false') failures.push('the canvas is editable');
-    const explanation = await webview.locator('.readonly-banner').innerText().catch(() => '');
-    if (!/Restricted Mode.*Trust the workspace/.test(explanation)) failures.push(`no explanation above the canvas (${JSON.stringify(explanation)})`);
+    const explanation = await webview
+      .locator('.readonly-banner')
+      .innerText()
+      .catch(() => '');
+    if (!/Restricted Mode.*Trust the workspace/.test(explanation))
+      failures.push(`no explanation above the canvas (${JSON.stringify(explanation)})`);
     if (!(await webview.locator('button', { hasText: 'Auto-layout' }).isDisabled())) failures.push('Auto-layout is enabled');
     if (!(await webview.locator('[data-operator="bash"]').isDisabled())) failures.push('the palette adds tasks');
     if ((await webview.locator('.react-flow__node.draggable').count()) > 0) failures.push('nodes can be dragged');
@@ -62,7 +72,7 @@ export async function runRestrictedModeUiTest(context: BrowserContext, options: 
     await webview.locator('.react-flow__node[data-id="load"]').click();
     const retries = webview.locator('[data-field="retries"] vscode-textfield');
     await retries.waitFor({ timeout: 10_000 });
-    if ((await retries.getAttribute('readonly')) === null) failures.push('the inspector\'s fields can be typed in');
+    if ((await retries.getAttribute('readonly')) === null) failures.push("the inspector's fields can be typed in");
 
     const screenshot = join(options.resultsDir, 'canvas-restricted-mode-light.png');
     await page.screenshot({ path: screenshot });

@@ -83,7 +83,12 @@ export function cspViolation(message: ConsoleMessage): string | undefined {
   return inWebview ? `${text} (at ${frameUrl || 'unknown frame'})` : undefined;
 }
 
-export async function waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs = 10_000, describe?: () => Promise<string>): Promise<void> {
+export async function waitUntil(
+  what: string,
+  condition: () => Promise<boolean>,
+  timeoutMs = 10_000,
+  describe?: () => Promise<string>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) {
