@@ -22,19 +22,27 @@ export async function openWorkbench(page: Page, url: string): Promise<void> {
 export async function runCommandFromPalette(page: Page, title: string, timeoutMs = 45_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    await page.keyboard.press('F1');
-    const input = page.locator(QUICK_INPUT_BOX);
-    await input.waitFor({ timeout: 10_000 });
-    await input.fill(`>${title}`);
-    const row = page.locator(QUICK_INPUT_ROW, { hasText: title }).first();
+    // Every step has a short timeout and a failure anywhere retries the whole gesture: on a busy
+    // machine the palette sometimes opens hidden or loses focus while the workbench settles.
     try {
+      await page.keyboard.press('F1');
+      const input = page.locator(QUICK_INPUT_BOX);
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      const row = page.locator(QUICK_INPUT_ROW, { hasText: title }).first();
       await row.waitFor({ timeout: 2_000 });
-      await row.click();
+      await row.click({ timeout: 5_000 });
       return;
-    } catch {
+    } catch (error) {
       if (Date.now() > deadline) {
-        const rows = await page.locator(QUICK_INPUT_ROW).allInnerTexts();
-        throw new Error(`The command palette never offered "${title}" (rows: ${JSON.stringify(rows.slice(0, 5))}).`);
+        const rows = await page
+          .locator(QUICK_INPUT_ROW)
+          .allInnerTexts()
+          .catch(() => []);
+        throw new Error(
+          `The command palette never offered "${title}" (rows: ${JSON.stringify(rows.slice(0, 5))}; last error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}).`,
+          { cause: error },
+        );
       }
       await page.keyboard.press('Escape');
       await page.waitForTimeout(1_000);
