@@ -49,6 +49,27 @@ export const OPERATORS = [
 ] as const;
 export type OperatorName = (typeof OPERATORS)[number];
 
+/**
+ * Task keys that belong to the scheduler and the canvas, not to the operator, in the order the
+ * canvas writes them. Everything else on a task is an operator argument.
+ */
+export const COMMON_TASK_KEYS = [
+  'task_id',
+  'operator',
+  'upstream',
+  'trigger_rule',
+  'retries',
+  'retry_delay',
+  'retry_exponential_backoff',
+  'max_retry_delay',
+  'execution_timeout',
+  'pool',
+  'pool_slots',
+  'priority_weight',
+  'doc_md',
+  'position',
+] as const;
+
 /** Defaults applied to every task that does not set the key itself (Airflow's `default_args`). */
 export interface DefaultArgs {
   retries?: number;

@@ -1,4 +1,4 @@
-import type { TaskSpec } from '../dag/dagFile';
+import { COMMON_TASK_KEYS, type TaskSpec } from '../dag/dagFile';
 import { failedBeforeStart } from '../executor/failedBeforeStart';
 import type { Operator, RunningTask, TaskRunContext } from '../executor/taskExecution';
 import { renderTemplates } from '../template/renderTemplate';
@@ -21,22 +21,7 @@ const OPERATORS: ReadonlyMap<string, Operator> = new Map(
  * Task keys that belong to the scheduler, not to the operator: they are never templates, as in
  * Airflow, where only an operator's `template_fields` are rendered.
  */
-const SCHEDULING_KEYS: ReadonlySet<string> = new Set([
-  'task_id',
-  'operator',
-  'upstream',
-  'trigger_rule',
-  'retries',
-  'retry_delay',
-  'retry_exponential_backoff',
-  'max_retry_delay',
-  'execution_timeout',
-  'pool',
-  'pool_slots',
-  'priority_weight',
-  'doc_md',
-  'position',
-]);
+const SCHEDULING_KEYS: ReadonlySet<string> = new Set(COMMON_TASK_KEYS);
 
 /** The operator that runs tasks of this kind, if this build has one. */
 export function getOperator(name: string): Operator | undefined {

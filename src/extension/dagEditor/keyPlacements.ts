@@ -1,3 +1,4 @@
+import { COMMON_TASK_KEYS } from '../../core/dag/dagFile';
 import { operatorArgumentSchema } from '../../core/dag/dagSchema';
 import type { KeyPlacement } from './JsonTextEditor';
 
@@ -6,21 +7,9 @@ import type { KeyPlacement } from './JsonTextEditor';
  * createNewDag.ts): identity first, then the operator's arguments, the links, the scheduling
  * knobs, and the canvas position last, where reviewers skip it.
  */
-const TASK_HEAD = ['task_id', 'operator'];
-const TASK_TAIL = [
-  'upstream',
-  'trigger_rule',
-  'retries',
-  'retry_delay',
-  'retry_exponential_backoff',
-  'max_retry_delay',
-  'execution_timeout',
-  'pool',
-  'pool_slots',
-  'priority_weight',
-  'doc_md',
-  'position',
-];
+const TASK_HEAD: string[] = ['task_id', 'operator'];
+// Arguments go between the head and the scheduling keys, which close a task in this order.
+const TASK_TAIL: string[] = COMMON_TASK_KEYS.filter((key) => !TASK_HEAD.includes(key));
 const DAG_ORDER = [
   '$schema',
   'version',
