@@ -58,6 +58,27 @@ export interface TaskRunContext {
   killGraceMs?: number;
   /** Airflow's DAG-level `render_template_as_native_obj`: `"{{ expr }}"` arguments keep their type. */
   renderTemplateAsNativeObj?: boolean;
+  /**
+   * Streaming tasks (Kafka consume/sink, sensors) report how far they are while they run; the
+   * scheduler forwards each report as a `taskProgress` event (the canvas shows messages/s and lag).
+   */
+  reportProgress?: (progress: TaskProgress) => void;
+}
+
+/** A running streaming task's figures, all optional; sent about once a second at most. */
+export interface TaskProgress {
+  /** Messages handled so far in this try. */
+  messages?: number;
+  /** Recent rate, messages per second. */
+  messagesPerSecond?: number;
+  /** Messages behind the end offsets (summed over partitions). */
+  lag?: number;
+  /** Malformed messages sent to the dead-letter table so far. */
+  deadLetters?: number;
+  /** Next offset to read per `topic/partition`. */
+  offsets?: Record<string, number>;
+  /** A short human-readable status, e.g. "waiting for new messages on orders". */
+  note?: string;
 }
 
 /** How a try ended. `skipped` is Airflow's AirflowSkipException (bash exit code 99). */

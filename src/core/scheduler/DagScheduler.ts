@@ -833,6 +833,10 @@ export class DagScheduler {
       template: buildTemplateContext(this.store, active.run, task, ti.tryNumber),
       renderTemplateAsNativeObj: active.dag.compiled.renderNative,
       ...(this.options.interpreters ? { interpreters: this.options.interpreters } : {}),
+      reportProgress: (progress) => {
+        if (this.running.has(key(dagId, runId, task.taskId)))
+          this.emit('taskProgress', { dagId, runId, taskId: task.taskId, tryNumber: context.tryNumber, progress });
+      },
     };
     let handle: RunningTask;
     try {

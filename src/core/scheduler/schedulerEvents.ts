@@ -1,4 +1,5 @@
 import type { DagRunRecord, TaskInstanceRecord } from '../store/metadataRecords';
+import type { TaskProgress } from '../executor/taskExecution';
 import type { RunState, TaskState } from './taskStates';
 
 /**
@@ -21,6 +22,8 @@ export interface SchedulerEvents {
   };
   /** New output in a running try's log (complete lines; the rest when the try ends). */
   logAppended: { dagId: string; runId: string; taskId: string; tryNumber: number; text: string };
+  /** A running streaming task's progress (messages/s, lag, dead letters). */
+  taskProgress: { dagId: string; runId: string; taskId: string; tryNumber: number; progress: TaskProgress };
   xcomPushed: { dagId: string; runId: string; taskId: string; key: string; value: unknown };
   /** A DAG file could not be loaded; the scheduler keeps running the others. */
   dagFileProblem: { fileLoc: string; messages: string[] };
