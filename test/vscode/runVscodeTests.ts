@@ -112,19 +112,35 @@ async function runIntegrationSuite(chromium: LaunchedChromium, extensionTestsPat
   return { passed: counts.passed, failed: Math.max(counts.failed, 1) };
 }
 
+type UiTest = (context: LaunchedChromium['context'], options: { workbenchUrl: string; resultsDir: string }) => Promise<UiTestOutcome>;
+
+/**
+ * The UI tests that share one code-server with the packaged extension installed, in order. Each
+ * feature adds its own line; `--ui <text>` runs only those whose name contains the text.
+ */
+const UI_TESTS: Array<{ name: string; run: UiTest }> = [
+  { name: 'new-dag', run: (context, options) => runNewDagUiTest(context, { ...options, dagName: 'weather' }) },
+  { name: 'canvas-editing', run: runCanvasEditingUiTest },
+];
+
 /** The packaged extension, installed from dagstream.vsix into a separate code-server, driven as a user. */
-async function runUiTests(chromium: LaunchedChromium): Promise<Tally> {
+async function runUiTests(chromium: LaunchedChromium, only: string | undefined): Promise<Tally> {
   const options = { vsixToInstall: VSIX, userSettings: TEST_USER_SETTINGS };
-  const outcomes = await withCodeServer('ui', options, async (server) => [
-    await runNewDagUiTest(chromium.context, { workbenchUrl: server.url, dagName: 'weather', resultsDir: RESULTS_DIR }),
-    await runCanvasEditingUiTest(chromium.context, { workbenchUrl: server.url, resultsDir: RESULTS_DIR }),
-  ]);
+  const selected = UI_TESTS.filter((test) => only === undefined || test.name.includes(only));
+  const outcomes: UiTestOutcome[] = [];
+  if (selected.length > 0) {
+    await withCodeServer('ui', options, async (server) => {
+      for (const test of selected) outcomes.push(await test.run(chromium.context, { workbenchUrl: server.url, resultsDir: RESULTS_DIR }));
+    });
+  }
   // Workspace trust on (code-server's default), for the restricted mode the user gets by declining it.
-  outcomes.push(
-    await withCodeServer('restricted', { vsixToInstall: VSIX }, (server) =>
-      runRestrictedModeUiTest(chromium.context, { workbenchUrl: server.url, resultsDir: RESULTS_DIR }),
-    ),
-  );
+  if (only === undefined || 'restricted-mode'.includes(only)) {
+    outcomes.push(
+      await withCodeServer('restricted', { vsixToInstall: VSIX }, (server) =>
+        runRestrictedModeUiTest(chromium.context, { workbenchUrl: server.url, resultsDir: RESULTS_DIR }),
+      ),
+    );
+  }
   const tally: Tally = { passed: 0, failed: 0 };
   for (const outcome of outcomes) {
     report(outcome);
@@ -141,8 +157,10 @@ function report(outcome: UiTestOutcome): void {
 }
 
 async function main(): Promise<number> {
-  const args = new Set(process.argv.slice(2));
-  const runSuite = !args.has('--ui-only');
+  const argv = process.argv.slice(2);
+  const args = new Set(argv);
+  const uiFilter = argv.includes('--ui') ? argv[argv.indexOf('--ui') + 1] : undefined;
+  const runSuite = !args.has('--ui-only') && uiFilter === undefined;
   const runUi = !args.has('--suite-only');
   const started = Date.now();
 
@@ -175,7 +193,7 @@ async function main(): Promise<number> {
   if (interrupted) return new Promise<number>(() => undefined);
   if (runUi) {
     console.log('[vscode] ui: the packaged extension (dagstream.vsix) driven through the workbench');
-    add(await runUiTests(chromium));
+    add(await runUiTests(chromium, uiFilter));
   }
   await cleanUp();
   console.log(`[vscode] done in ${elapsed(started)}`);
