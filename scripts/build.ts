@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -11,7 +11,11 @@ import { webviewViteConfig } from './webviewViteConfig';
  */
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
-const WEBVIEW_SURFACES = ['canvas'] as const;
+/** Every folder of webview/ with a main.tsx is a surface (see WebviewSurface in src/extension/webviews). */
+const WEBVIEW_SURFACES = readdirSync(path.join(ROOT, 'webview'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(path.join(ROOT, 'webview', entry.name, 'main.tsx')))
+  .map((entry) => entry.name)
+  .sort();
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;

@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
 import { createNonce } from './createNonce';
 
-/** The webview surfaces that Vite builds into `dist/webview/<name>.js` and `<name>.css`. */
-export type WebviewSurface = 'canvas';
+/**
+ * The webview surfaces that Vite builds into `dist/webview/<name>.js` and `<name>.css`, one per
+ * folder `webview/<name>/` with a `main.tsx`.
+ */
+export type WebviewSurface = 'canvas' | 'sqlResults' | 'dashboard' | 'messageBrowser' | 'runViews';
 
 /** Where the built webview bundles live; also each webview's only `localResourceRoots` entry. */
 export function webviewAssetsRoot(extensionUri: vscode.Uri): vscode.Uri {
