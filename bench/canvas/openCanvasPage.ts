@@ -5,8 +5,6 @@ import type { BrowserContext, Page } from 'playwright-core';
 // These functions run inside the page (page.evaluate); the project compiles without the DOM library.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const window: any;
-declare const document: any;
-declare function requestAnimationFrame(callback: (now: number) => void): number;
 
 const ORIGIN = 'http://dagstream.bench';
 
