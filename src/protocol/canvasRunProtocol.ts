@@ -105,13 +105,7 @@ export interface OpenRunViewsCommand {
 }
 
 export type CanvasRunCommand =
-  | RunReadyCommand
-  | TriggerRunCommand
-  | SetPausedCommand
-  | SelectRunCommand
-  | TaskActionCommand
-  | CloseDetailCommand
-  | OpenRunViewsCommand;
+  RunReadyCommand | TriggerRunCommand | SetPausedCommand | SelectRunCommand | TaskActionCommand | CloseDetailCommand | OpenRunViewsCommand;
 
 // ---- host -> webview --------------------------------------------------------------------------
 

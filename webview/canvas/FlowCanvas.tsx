@@ -286,7 +286,9 @@ export function FlowCanvas(props: FlowCanvasProps) {
           pannable
           zoomable
           ariaLabel="Overview of the DAG"
-          nodeClassName={(node) => (node.data.problems.length > 0 ? 'minimap-problem' : node.data.run ? `state-${node.data.run.state}` : '')}
+          nodeClassName={(node) =>
+            node.data.problems.length > 0 ? 'minimap-problem' : node.data.run ? `state-${node.data.run.state}` : ''
+          }
         />
       </ReactFlow>
     </div>

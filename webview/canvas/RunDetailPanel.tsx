@@ -39,9 +39,7 @@ export function RunDetailPanel({ run }: { run: RunState }) {
             aria-label="Try"
             data-testid="log-try"
             value={detail.tryNumber ?? ''}
-            onChange={(e) =>
-              run.send({ type: 'run/taskAction', action: 'log', taskId: detail.taskId, tryNumber: Number(e.target.value) })
-            }
+            onChange={(e) => run.send({ type: 'run/taskAction', action: 'log', taskId: detail.taskId, tryNumber: Number(e.target.value) })}
           >
             {tries.map((t) => (
               <option key={t} value={t}>

@@ -1,5 +1,5 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { TaskRunStateDto } from '../../src/protocol/canvasRunProtocol';
 import { glyphFor } from './operatorGlyphs';
 import { formatCount, formatDuration, stateLabel, TASK_STATE_GLYPHS } from './taskStateStyle';
@@ -67,7 +67,7 @@ export const TaskNode = memo(function TaskNode({ data, selected, isConnectable }
       </div>
       <div className="task-node-operator">{data.operatorTitle}</div>
       {data.preview && <div className="task-node-preview">{data.preview}</div>}
-      {run && <RunLine run={run} />}
+      {run && <RunLine key={`${run.state}:${run.tryNumber}`} run={run} />}
       <Handle
         type="source"
         position={Position.Right}
@@ -80,11 +80,12 @@ export const TaskNode = memo(function TaskNode({ data, selected, isConnectable }
 
 /** State glyph and word, try, duration (running: since start), and for streaming tasks their rate and lag. */
 function RunLine({ run }: { run: TaskRunStateDto }) {
+  const now = useTickWhile(run.state === 'running');
   const duration =
     run.durationMs !== undefined
       ? run.durationMs
       : run.state === 'running' && run.startDate
-        ? Date.now() - new Date(run.startDate).getTime()
+        ? now - new Date(run.startDate).getTime()
         : undefined;
   return (
     <div className="task-node-run" data-testid="task-run-line">
@@ -94,10 +95,25 @@ function RunLine({ run }: { run: TaskRunStateDto }) {
         </span>
         {stateLabel(run.state)}
       </span>
-      {run.tryNumber > 1 || run.maxTries > 1 ? <span className="task-node-try">try {run.tryNumber}/{run.maxTries}</span> : null}
+      {run.tryNumber > 1 || run.maxTries > 1 ? (
+        <span className="task-node-try">
+          try {run.tryNumber}/{run.maxTries}
+        </span>
+      ) : null}
       {duration !== undefined && run.state !== 'none' && <span className="task-node-duration">{formatDuration(duration)}</span>}
       {run.messagesPerSecond !== undefined && <span className="task-node-rate">{formatCount(run.messagesPerSecond)} msg/s</span>}
       {run.lag !== undefined && <span className="task-node-lag">lag {formatCount(run.lag)}</span>}
     </div>
   );
+}
+
+/** The time, renewed every second while `active` (a running task's duration counts up). */
+function useTickWhile(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return undefined;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
 }

@@ -18,7 +18,13 @@ export function TaskRunActions({ taskId, state, run }: { taskId: string; state: 
   const canRun = run.status?.canRun ?? false;
   const hasRun = run.selectedRunId !== undefined;
   return (
-    <div className="task-run-actions" data-testid="task-run-actions" data-task-id={taskId} role="toolbar" aria-label={`Run actions for ${taskId}`}>
+    <div
+      className="task-run-actions"
+      data-testid="task-run-actions"
+      data-task-id={taskId}
+      role="toolbar"
+      aria-label={`Run actions for ${taskId}`}
+    >
       <span className="task-run-summary">
         <span className="task-run-id">{taskId}</span>
         {state ? (

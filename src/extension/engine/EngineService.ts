@@ -61,7 +61,8 @@ export class EngineService implements vscode.Disposable {
           engine.on('changed', () => this.changed.fire());
           engine.on('run', () => this.changed.fire());
           engine.on('taskInstance', (ti) => {
-            if (ti.state === 'running' || ti.state === 'success' || ti.state === 'failed' || ti.state === 'up_for_retry') this.changed.fire();
+            if (ti.state === 'running' || ti.state === 'success' || ti.state === 'failed' || ti.state === 'up_for_retry')
+              this.changed.fire();
           });
           this.changed.fire();
         },

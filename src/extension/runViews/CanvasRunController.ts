@@ -277,7 +277,14 @@ export class CanvasRunController implements vscode.Disposable {
     this.stateCoalescer.push(ti.taskId, next);
     // A log panel following this task moves to the new try when it starts.
     const log = this.log;
-    if (log && log.following && log.taskId === ti.taskId && log.runId === ti.runId && ti.tryNumber > log.tryNumber && ti.state === 'running')
+    if (
+      log &&
+      log.following &&
+      log.taskId === ti.taskId &&
+      log.runId === ti.runId &&
+      ti.tryNumber > log.tryNumber &&
+      ti.state === 'running'
+    )
       this.showLog(ti.taskId, undefined);
   }
 

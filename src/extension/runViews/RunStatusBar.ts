@@ -45,7 +45,9 @@ export class RunStatusBar implements vscode.Disposable {
       `Tasks running: ${running}`,
       ...engines.map((e) => e.detail),
     ].join('\n');
-    this.item.accessibilityInformation = { label: `Dagstream scheduler ${remote ? 'in another process' : 'running'}, ${running} tasks running` };
+    this.item.accessibilityInformation = {
+      label: `Dagstream scheduler ${remote ? 'in another process' : 'running'}, ${running} tasks running`,
+    };
     this.item.show();
   }
 

@@ -68,7 +68,14 @@ export class RunViewsPanel implements vscode.Disposable {
     if (!panel || !target) return;
     const lookup = await this.service.engineFor(target.uri);
     if (!lookup.ok) {
-      void panel.webview.postMessage({ type: 'runViews/didChange', dagId: target.dagId, taskIds: [], runs: [], gantt: [], now: new Date().toISOString() });
+      void panel.webview.postMessage({
+        type: 'runViews/didChange',
+        dagId: target.dagId,
+        taskIds: [],
+        runs: [],
+        gantt: [],
+        now: new Date().toISOString(),
+      });
       return;
     }
     const { store } = lookup.engine;
@@ -80,10 +87,8 @@ export class RunViewsPanel implements vscode.Disposable {
         store.listTaskInstances(run.dagId, run.runId).map((ti) => [ti.taskId, { state: ti.state, tryNumber: ti.tryNumber }]),
       ),
     }));
-    const known = new Set<string>();
-    const taskIds: string[] = [];
-    for (const id of dag?.tasks.map((t) => t.taskId) ?? []) if (!known.has(id)) (known.add(id), taskIds.push(id));
-    for (const run of runs) for (const id of Object.keys(run.cells)) if (!known.has(id)) (known.add(id), taskIds.push(id));
+    // The DAG's order first, then tasks that only old runs have (removed since).
+    const taskIds = [...new Set([...(dag?.tasks.map((t) => t.taskId) ?? []), ...runs.flatMap((run) => Object.keys(run.cells))])];
     const selected = target.runId && records.some((r) => r.runId === target.runId) ? target.runId : records.at(-1)?.runId;
     const gantt: GanttTryDto[] = [];
     if (selected) {

@@ -39,7 +39,9 @@ export function registerRunViews(context: vscode.ExtensionContext, dagsView: Dag
     statusBar,
     service.onDidChange(() => dagsView.refresh()),
     DagEditorProvider.onDidResolveCanvas(({ document, panel }) => {
-      const controller = new CanvasRunController(document, panel.webview, service, (dagId, runId) => runViews.show(dagId, runId, document.uri));
+      const controller = new CanvasRunController(document, panel.webview, service, (dagId, runId) =>
+        runViews.show(dagId, runId, document.uri),
+      );
       controllers.add(controller);
       panel.onDidDispose(() => {
         controllers.delete(controller);
@@ -96,8 +98,7 @@ export function registerRunViews(context: vscode.ExtensionContext, dagsView: Dag
 /** The DAG a command is about: the clicked file, else the active editor's. */
 async function dagTarget(uri: vscode.Uri | undefined): Promise<{ document: vscode.TextDocument; dagId: string } | undefined> {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  const target =
-    uri ?? (input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText ? input.uri : undefined);
+  const target = uri ?? (input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText ? input.uri : undefined);
   if (!target || !target.path.endsWith('.dag.json')) {
     void vscode.window.showInformationMessage('Open a .dag.json file (or pick one in the DAGs view) first.');
     return undefined;
@@ -116,7 +117,8 @@ async function askParams(document: vscode.TextDocument): Promise<Record<string, 
   const schemas = parseDagText(document.getText()).dag?.params ?? {};
   const params: Record<string, string> = {};
   for (const [name, schema] of Object.entries(schemas)) {
-    const fallback = schema.default === undefined ? '' : typeof schema.default === 'string' ? schema.default : JSON.stringify(schema.default);
+    const fallback =
+      schema.default === undefined ? '' : typeof schema.default === 'string' ? schema.default : JSON.stringify(schema.default);
     const description = typeof schema.description === 'string' ? schema.description : '';
     const type = typeof schema.type === 'string' ? schema.type : 'any';
     const value = await vscode.window.showInputBox({

@@ -144,6 +144,30 @@ export async function runCanvasRunUiTest(context: BrowserContext, options: Canva
       await detail.locator('button.panel-close').click();
     }
 
+    // 5. The run views beside the canvas: the grid of both runs, the Gantt of the shown one;
+    // clicking the first run in the grid shows it on the canvas.
+    await webview.locator('button.canvas-button', { hasText: 'Runs' }).click();
+    const runViews = await frameWith(page, '[data-testid="run-views"]');
+    const grid = runViews.locator('[data-testid="run-grid"]');
+    await grid.waitFor({ timeout: 15_000 });
+    await waitUntil('the grid to show both runs', async () => (await grid.locator('button.rv-run').count()) >= 2, 10_000);
+    await runViews.locator('[data-testid="run-gantt"] .rv-gantt-bar').first().waitFor({ timeout: 10_000 });
+    const firstRun = grid.locator('button.rv-run').first();
+    const firstRunId = await firstRun.getAttribute('data-run-id');
+    await firstRun.click();
+    // Two webviews are open now: address the canvas through its own frame.
+    const picker = frame.locator('[data-testid="run-picker"]');
+    await waitUntil(
+      'the canvas to show the run picked in the grid',
+      async () => (await picker.inputValue()) === firstRunId,
+      10_000,
+      async () => `the canvas shows ${JSON.stringify(await picker.inputValue())}, the grid picked ${JSON.stringify(firstRunId)}`,
+    );
+    await expectState(frame, 'flaky', ['success'], 5_000);
+    await shoot('canvas-run-6-run-views-light.png');
+    await setTheme(page, THEMES.dark);
+    await shoot('canvas-run-6-run-views-dark.png');
+
     await page.waitForTimeout(300);
     if (dialogs.length > 0) throw new Error(`Script ran in the webview and opened dialogs: ${JSON.stringify(dialogs)}`);
     if (cspViolations.length > 0) throw new Error(`The webview violated its Content-Security-Policy:\n  ${cspViolations.join('\n  ')}`);
@@ -195,24 +219,27 @@ function opsDag(fixFile: string): Record<string, unknown> {
   };
 }
 
+/** Where locators are looked up: a webview's FrameLocator or a Frame. */
+type Scope = Pick<FrameLocator, 'locator'> | Pick<Frame, 'locator'>;
+
 async function fitView(webview: FrameLocator): Promise<void> {
   await webview.locator('.react-flow__controls-fitview').click();
   await new Promise((resolve) => setTimeout(resolve, 400));
 }
 
-function node(webview: FrameLocator, taskId: string): Locator {
+function node(webview: Scope, taskId: string): Locator {
   return webview.locator(`.react-flow__node[data-id="${taskId}"]`);
 }
 
-async function stateOf(webview: FrameLocator, taskId: string): Promise<string | null> {
+async function stateOf(webview: Scope, taskId: string): Promise<string | null> {
   return node(webview, taskId).locator('[data-testid="task-node"]').getAttribute('data-state');
 }
 
-async function tryOf(webview: FrameLocator, taskId: string): Promise<string | null> {
+async function tryOf(webview: Scope, taskId: string): Promise<string | null> {
   return node(webview, taskId).locator('[data-testid="task-node"]').getAttribute('data-try');
 }
 
-async function expectState(webview: FrameLocator, taskId: string, states: string[], timeoutMs: number): Promise<void> {
+async function expectState(webview: Scope, taskId: string, states: string[], timeoutMs: number): Promise<void> {
   await waitUntil(
     `${taskId} to be ${states.join(' or ')}`,
     async () => states.includes((await stateOf(webview, taskId)) ?? ''),
@@ -222,11 +249,26 @@ async function expectState(webview: FrameLocator, taskId: string, states: string
 }
 
 /** The frame that holds the canvas (the webview's inner frame), to watch what it draws. */
-async function canvasFrame(page: Page): Promise<Frame> {
-  for (const frame of page.frames()) {
-    if ((await frame.locator('[data-testid="dag-canvas"]').count().catch(() => 0)) > 0) return frame;
+function canvasFrame(page: Page): Promise<Frame> {
+  return frameWith(page, '[data-testid="dag-canvas"]');
+}
+
+/** The first frame (of any webview) that shows `selector`, waiting up to 20 s for it. */
+async function frameWith(page: Page, selector: string): Promise<Frame> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (
+        (await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)) > 0
+      )
+        return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`No webview frame shows ${selector}.`);
+    await page.waitForTimeout(250);
   }
-  throw new Error('No frame holds the DAG canvas.');
 }
 
 /**
@@ -268,5 +310,6 @@ function expectSequence(drawn: Record<string, string[]>, taskId: string, expecte
   const seen = drawn[taskId] ?? [];
   let at = 0;
   for (const state of seen) if (state === expected[at]) at += 1;
-  if (at < expected.length) throw new Error(`${taskId} was drawn ${JSON.stringify(seen)}; expected ${expected.join(' -> ')} in that order.`);
+  if (at < expected.length)
+    throw new Error(`${taskId} was drawn ${JSON.stringify(seen)}; expected ${expected.join(' -> ')} in that order.`);
 }
