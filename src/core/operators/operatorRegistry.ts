@@ -7,14 +7,23 @@ import { emptyOperator } from './emptyOperator';
 import { httpOperator } from './httpOperator';
 import { kafkaConsumeOperator } from './kafkaConsumeOperator';
 import { kafkaProduceOperator } from './kafkaProduceOperator';
+import { kafkaSinkOperator } from './kafkaSinkOperator';
 import { nodeOperator } from './nodeOperator';
 import { pythonOperator } from './pythonOperator';
 import { sqlOperator } from './sqlOperator';
 
 const OPERATORS: ReadonlyMap<string, Operator> = new Map(
-  [emptyOperator, bashOperator, pythonOperator, nodeOperator, httpOperator, kafkaProduceOperator, kafkaConsumeOperator, sqlOperator].map(
-    (operator) => [operator.name, operator],
-  ),
+  [
+    emptyOperator,
+    bashOperator,
+    pythonOperator,
+    nodeOperator,
+    httpOperator,
+    kafkaProduceOperator,
+    kafkaConsumeOperator,
+    kafkaSinkOperator,
+    sqlOperator,
+  ].map((operator) => [operator.name, operator]),
 );
 
 /**
