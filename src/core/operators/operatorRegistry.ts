@@ -7,6 +7,7 @@ import { emptyOperator } from './emptyOperator';
 import { httpOperator } from './httpOperator';
 import { kafkaConsumeOperator } from './kafkaConsumeOperator';
 import { kafkaProduceOperator } from './kafkaProduceOperator';
+import { kafkaSensorOperator } from './kafkaSensorOperator';
 import { kafkaSinkOperator } from './kafkaSinkOperator';
 import { nodeOperator } from './nodeOperator';
 import { pythonOperator } from './pythonOperator';
@@ -22,6 +23,7 @@ const OPERATORS: ReadonlyMap<string, Operator> = new Map(
     kafkaProduceOperator,
     kafkaConsumeOperator,
     kafkaSinkOperator,
+    kafkaSensorOperator,
     sqlOperator,
   ].map((operator) => [operator.name, operator]),
 );
