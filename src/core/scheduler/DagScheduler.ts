@@ -109,6 +109,8 @@ export class DagScheduler {
   private readonly ready = new ReadyLanes();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly poolUsage = new Map<string, number>();
+  /** Sensors leaving up_for_reschedule for their next check -> the start of their first check. */
+  private readonly rescheduledSince = new Map<string, string>();
   private readonly dagActiveTasks = new Map<string, number>();
   private readonly paused = new Map<string, boolean>();
   /**
@@ -475,8 +477,15 @@ export class DagScheduler {
       case 'restarting':
         reasons.push(`Task "${taskId}" was cleared while running; it restarts once its process has stopped.`);
         break;
-      case 'up_for_retry':
       case 'up_for_reschedule': {
+        const at = ti.nextTryAt ? new Date(ti.nextTryAt) : undefined;
+        const wait = at ? Math.max(0, Math.ceil((at.getTime() - this.now().getTime()) / 1000)) : 0;
+        reasons.push(
+          `Sensor "${taskId}" (try ${ti.tryNumber} of ${ti.maxTries}) has not met its condition yet; it checks again${at ? ` at ${at.toISOString()} (${wait} s from now)` : ' soon'} and holds no slot meanwhile.`,
+        );
+        break;
+      }
+      case 'up_for_retry': {
         const at = ti.nextTryAt ? new Date(ti.nextTryAt) : undefined;
         const wait = at ? Math.max(0, Math.ceil((at.getTime() - this.now().getTime()) / 1000)) : 0;
         reasons.push(
@@ -786,6 +795,8 @@ export class DagScheduler {
           this.setTaskState(active, ti, decision.kind === 'skip' ? 'skipped' : 'upstream_failed');
           break;
         case 'run':
+          // A rescheduled sensor runs again as the same try, its timeout counting from its first check.
+          if (ti.state === 'up_for_reschedule' && ti.startDate) this.rescheduledSince.set(key(ti.dagId, ti.runId, taskId), ti.startDate);
           this.setTaskState(active, ti, 'scheduled');
           this.ready.add({
             dagId: ti.dagId,
@@ -842,7 +853,9 @@ export class DagScheduler {
   private startTry(active: ActiveRun, task: CompiledTask): void {
     const ti = active.tis.get(task.taskId)!;
     const { dagId, runId } = active.run;
-    ti.tryNumber += 1;
+    const rescheduledSince = this.rescheduledSince.get(key(dagId, runId, task.taskId));
+    this.rescheduledSince.delete(key(dagId, runId, task.taskId));
+    if (rescheduledSince === undefined || ti.tryNumber === 0) ti.tryNumber += 1;
     if (ti.maxTries < ti.tryNumber) ti.maxTries = ti.tryNumber;
     ti.queuedAt = this.now().toISOString();
     delete ti.nextTryAt;
@@ -866,6 +879,7 @@ export class DagScheduler {
       template: buildTemplateContext(this.store, active.run, task, ti.tryNumber),
       renderTemplateAsNativeObj: active.dag.compiled.renderNative,
       ...(this.options.interpreters ? { interpreters: this.options.interpreters } : {}),
+      ...(rescheduledSince === undefined ? {} : { rescheduledSince }),
       reportProgress: (progress) => {
         if (this.running.has(key(dagId, runId, task.taskId)))
           this.emit('taskProgress', { dagId, runId, taskId: task.taskId, tryNumber: context.tryNumber, progress });
@@ -884,7 +898,7 @@ export class DagScheduler {
         kill: () => undefined,
       };
     }
-    const startDate = this.now().toISOString();
+    const startDate = rescheduledSince ?? this.now().toISOString();
     ti.startDate = startDate;
     if (handle.pid !== undefined) ti.pid = handle.pid;
     if (handle.processToken !== undefined) ti.processToken = handle.processToken;
@@ -956,7 +970,12 @@ export class DagScheduler {
           this.store.setXCom({ dagId, runId, taskId: task.taskId, key: 'return_value', value: outcome.xcom, timestamp: endDate });
           this.emit('xcomPushed', { dagId, runId, taskId: task.taskId, key: 'return_value', value: outcome.xcom });
         }
-        if (tryState === 'success' || tryState === 'skipped') {
+        if (tryState === 'up_for_reschedule') {
+          // The slot is free again (released above); the sensor waits without holding one.
+          ti.nextTryAt = outcome.rescheduleAt ?? endDate;
+          this.finishTry(active, ti, 'up_for_reschedule', endDate, durationMs, undefined);
+          active.dirty.add(task.taskId);
+        } else if (tryState === 'success' || tryState === 'skipped') {
           this.finishTry(active, ti, tryState, endDate, durationMs, undefined);
         } else if (tryNumber < ti.maxTries && outcome.noRetry !== true) {
           ti.nextTryAt = new Date(
