@@ -58,6 +58,8 @@ export function ResultsGrid({ runId, columns, rows, complete }: Props) {
   const order = useMemo(() => (sort ? sortedOrder(rows, sort.column, sort.direction) : undefined), [rows, sort]);
   const dataIndex = useCallback((displayIndex: number) => (order ? order[displayIndex]! : displayIndex), [order]);
 
+  // The project does not use the React Compiler; the grid re-renders on scroll by design.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
