@@ -23,7 +23,8 @@ interface Props {
 /** Widths from the header and a sample of rows: wide enough to read, never so wide that one column hides the rest. */
 function columnWidths(columns: readonly string[], rows: readonly (readonly SqlCellDto[])[]): number[] {
   return columns.map((name, c) => {
-    let chars = name.length + 2;
+    // Room for the name and the sort mark beside it.
+    let chars = name.length + 3;
     for (let r = 0; r < Math.min(rows.length, SAMPLE_ROWS); r++) chars = Math.max(chars, cellText(rows[r]![c] ?? null).length);
     return Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, chars * CHAR_WIDTH + 16)));
   });

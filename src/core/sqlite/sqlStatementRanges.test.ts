@@ -19,7 +19,7 @@ describe('sqlStatementRanges', () => {
   });
 
   it('agrees with statementKeywords on how many statements there are', () => {
-    const scripts = ['SELECT 1; SELECT 2', "SELECT ';'; SELECT \"a;b\"", 'PRAGMA x; BEGIN; COMMIT;', 'SELECT `x;y`; SELECT [a;b]'];
+    const scripts = ['SELECT 1; SELECT 2', 'SELECT \';\'; SELECT "a;b"', 'PRAGMA x; BEGIN; COMMIT;', 'SELECT `x;y`; SELECT [a;b]'];
     for (const sql of scripts) expect(sqlStatementRanges(sql)).toHaveLength(statementKeywords(sql).length);
   });
 });

@@ -34,7 +34,9 @@ describe('writeResultRowsToFile', () => {
       expect(text).toContain('AQL/');
       const db = path.join(dir, 'back.db');
       execFileSync('sqlite3', [db, '.mode csv', `.import ${file} back`]);
-      const count = execFileSync('sqlite3', [db, "SELECT count(*), max(city = 'line' || char(10) || 'break') FROM back"], { encoding: 'utf8' });
+      const count = execFileSync('sqlite3', [db, "SELECT count(*), max(city = 'line' || char(10) || 'break') FROM back"], {
+        encoding: 'utf8',
+      });
       expect(count.trim()).toBe('3|1');
     });
   });

@@ -146,16 +146,21 @@ export function describeRunError(error: unknown, origin: { line: number; column:
     return { kind: 'io', message: `The query failed: ${error instanceof Error ? error.message : String(error)}` };
   const at = error.position?.near ?? error.position;
   const base = { line: origin?.line ?? 1, column: origin?.column ?? 1 };
+  const line = at ? base.line + at.line - 1 : 0;
+  const column = at ? (at.line === 1 ? base.column + at.column - 1 : at.column) : 0;
+  // The core counts lines from the start of what ran; the user reads them in the document.
+  const message =
+    at && origin ? error.message.replace(/\(line \d+, column \d+\)/, `(line ${line}, column ${column} of the file)`) : error.message;
   return {
     kind: error.kind,
-    message: error.message,
+    message,
     ...(error.sqliteMessage !== undefined ? { sqliteMessage: error.sqliteMessage } : {}),
     ...(at && error.position
       ? {
           position: {
             statementIndex: error.position.statementIndex,
-            line: base.line + at.line - 1,
-            column: at.line === 1 ? base.column + at.column - 1 : at.column,
+            line,
+            column,
           },
         }
       : {}),
