@@ -3,6 +3,7 @@ import { DagEditorProvider } from './dagEditor/DagEditorProvider';
 import { newDagCommand, type NewDagArgs } from './dagEditor/newDagCommand';
 import { DagsTreeProvider } from './dagsView/DagsTreeProvider';
 import { registerRunViews } from './runViews/registerRunViews';
+import { registerSqliteExplorer } from './sqliteExplorer/registerSqliteExplorer';
 
 /** Registers Dagstream's editors, views and commands. Nothing runs or connects here. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('dagstream.openDagOnCanvas', (uri?: vscode.Uri) => openOnCanvas(uri)),
   );
   registerRunViews(context, dags);
+  registerSqliteExplorer(context);
 }
 
 export function deactivate(): void {

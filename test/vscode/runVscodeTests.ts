@@ -12,6 +12,7 @@ import { runCanvasEditingUiTest } from './ui/canvasEditing.ui';
 import { runCanvasRunUiTest } from './ui/canvasRun.ui';
 import { runNewDagUiTest, type UiTestOutcome } from './ui/newDag.ui';
 import { runRestrictedModeUiTest } from './ui/restrictedMode.ui';
+import { runSqliteExplorerUiTest } from './ui/sqliteExplorer.ui';
 
 const SUITE_TIMEOUT_MS = 180_000;
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
@@ -123,6 +124,7 @@ const UI_TESTS: Array<{ name: string; run: UiTest }> = [
   { name: 'new-dag', run: (context, options) => runNewDagUiTest(context, { ...options, dagName: 'weather' }) },
   { name: 'canvas-editing', run: runCanvasEditingUiTest },
   { name: 'canvas-run', run: runCanvasRunUiTest },
+  { name: 'sqlite', run: runSqliteExplorerUiTest },
 ];
 
 /** The packaged extension, installed from dagstream.vsix into a separate code-server, driven as a user. */
@@ -176,7 +178,7 @@ async function main(): Promise<number> {
   await mkdir(RESULTS_DIR, { recursive: true });
   // Screenshots of an earlier run would pass for this run's.
   for (const name of await readdir(RESULTS_DIR)) {
-    if (name === 'new-dag-canvas.png' || /^(failure|canvas)-.*\.png$/.test(name)) await rm(join(RESULTS_DIR, name));
+    if (name === 'new-dag-canvas.png' || /^(failure|canvas|sqlite)-.*\.png$/.test(name)) await rm(join(RESULTS_DIR, name));
   }
 
   const install = await ensureCodeServer();
