@@ -9,6 +9,7 @@ import { startCodeServer, type RunningCodeServer, type StartCodeServerOptions } 
 import { buildSuite, REPO_ROOT } from './buildSuite';
 import { runSuiteInCodeServer } from './runSuiteInCodeServer';
 import { runCanvasEditingUiTest } from './ui/canvasEditing.ui';
+import { runDashboardUiTest } from './ui/dashboard.ui';
 import { runNewDagUiTest, type UiTestOutcome } from './ui/newDag.ui';
 import { runRestrictedModeUiTest } from './ui/restrictedMode.ui';
 
@@ -121,6 +122,7 @@ type UiTest = (context: LaunchedChromium['context'], options: { workbenchUrl: st
 const UI_TESTS: Array<{ name: string; run: UiTest }> = [
   { name: 'new-dag', run: (context, options) => runNewDagUiTest(context, { ...options, dagName: 'weather' }) },
   { name: 'canvas-editing', run: runCanvasEditingUiTest },
+  { name: 'dashboard', run: runDashboardUiTest },
 ];
 
 /** The packaged extension, installed from dagstream.vsix into a separate code-server, driven as a user. */
@@ -174,7 +176,7 @@ async function main(): Promise<number> {
   await mkdir(RESULTS_DIR, { recursive: true });
   // Screenshots of an earlier run would pass for this run's.
   for (const name of await readdir(RESULTS_DIR)) {
-    if (name === 'new-dag-canvas.png' || /^(failure|canvas)-.*\.png$/.test(name)) await rm(join(RESULTS_DIR, name));
+    if (name === 'new-dag-canvas.png' || /^(failure|canvas|dashboard)-.*\.png$/.test(name)) await rm(join(RESULTS_DIR, name));
   }
 
   const install = await ensureCodeServer();

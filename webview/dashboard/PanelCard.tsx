@@ -95,7 +95,7 @@ export function PanelCard({ panel, result, theme, editable, onEdit }: PanelCardP
           <fieldset className="y-columns" data-testid="chart-y" disabled={!editable || columns.length === 0}>
             <legend>Y</legend>
             {withCurrent(columns, ...ys)
-              .filter((column) => column !== chart.x)
+              .filter((column) => column !== chart.x && column !== chart.series)
               .map((column) => (
                 <label key={column} className="y-column">
                   <input type="checkbox" checked={ys.includes(column)} onChange={() => toggleY(column)} />

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { withAlpha } from './withAlpha';
 
 /** The colours a chart draws with, read from VS Code's theme variables. */
 export interface ChartTheme {
@@ -28,7 +29,8 @@ export function readChartTheme(): ChartTheme {
   const read = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
   const foreground = read('--vscode-charts-foreground', read('--vscode-foreground', '#888888'));
   return {
-    series: SERIES_VARIABLES.map((name) => read(name, foreground)),
+    // Some themes give the chart colours an alpha; series are drawn opaque so thin lines stay visible.
+    series: SERIES_VARIABLES.map((name) => withAlpha(read(name, foreground), 1)),
     foreground,
     lines: read('--vscode-charts-lines', 'rgba(128, 128, 128, 0.5)'),
     fontFamily: read('--vscode-font-family', 'sans-serif'),
