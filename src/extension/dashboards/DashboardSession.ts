@@ -115,7 +115,10 @@ export class DashboardSession implements vscode.Disposable {
       this.timer = undefined;
     }
     if (wanted !== undefined && !this.timer) {
-      this.timer = setInterval(() => void this.run(true), wanted);
+      // A tick that finds the previous refresh still running is skipped, so slow queries never pile up.
+      this.timer = setInterval(() => {
+        if (!this.running) void this.run(true);
+      }, wanted);
       this.timerRunsEvery = wanted;
     }
   }
