@@ -202,9 +202,12 @@ export class DashboardSession implements vscode.Disposable {
     if (!outcome?.ok) return { ok: false, reason: `The query failed, so there is nothing to chart yet: ${outcome?.error ?? 'no result'}` };
     this.results.set(panelQueryKey(database, sql), outcome);
     const title = request.title.trim() || `Panel ${this.parse().panels.length + 1}`;
-    return applyDashboardEdit(this.document, {
+    const applied = await applyDashboardEdit(this.document, {
       kind: 'addPanel',
       panel: { title, database, sql, chart: suggestChart(outcome.columns, outcome.rows) },
     });
+    // The rows are already here: send them, since the document change finds nothing left to run.
+    if (applied.ok) this.postResults();
+    return applied;
   }
 }

@@ -122,6 +122,32 @@ export async function runDashboardUiTest(context: BrowserContext, options: Dashb
     if (savedChart?.type !== 'bar' || JSON.stringify(savedChart.y) !== JSON.stringify(['temp', 'rain']))
       throw new Error(`The saved file does not hold the chosen chart: ${JSON.stringify(savedChart)}`);
 
+    // Add a panel from the form: a wrong query is refused with SQLite's words, a right one becomes a bar chart.
+    await webview.locator('[data-testid="add-panel"]').click();
+    const form = webview.locator('[data-testid="add-panel-form"]');
+    await form.locator('input').first().fill('Rain by city');
+    const sql = form.locator('textarea');
+    await sql.fill('SELECT city, sum(rainfall) AS rain FROM readings GROUP BY city');
+    await form.locator('button[type="submit"]').click();
+    await waitUntil(
+      'the form to show the query error',
+      async () =>
+        (
+          await form
+            .locator('[role="alert"]')
+            .innerText()
+            .catch(() => '')
+        ).includes('no such column: rainfall'),
+      15_000,
+    );
+    await sql.fill('SELECT city, sum(rain) AS rain FROM readings GROUP BY city ORDER BY city');
+    await form.locator('button[type="submit"]').click();
+    const rain = panel(webview, 2);
+    await waitForState(rain, 'ok');
+    await expectAttribute(rain.locator('[data-testid="panel-chart"]'), 'data-chart-type', 'bar');
+    await expectAttribute(rain.locator('[data-testid="panel-chart"]'), 'data-point-count', '3');
+    if ((await form.count()) > 0) throw new Error('The add-panel form stayed open after the panel was added.');
+
     await setTheme(page, THEMES.dark, webview);
     await temperature.locator('canvas').waitFor();
     await shoot('dashboard-bar-dark.png');
