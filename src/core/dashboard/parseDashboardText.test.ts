@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDashboardText } from './parseDashboardText';
 
@@ -93,5 +94,21 @@ describe('parseDashboardText', () => {
     expect(parsed.problems[0]?.range.start).toEqual({ line: 3, character: 2 });
     expect(parseDashboardText('[]').problems[0]?.code).toBe('not-an-object');
     expect(parseDashboardText('').panels).toEqual([]);
+  });
+});
+
+describe('the example dashboards', () => {
+  it('parse without problems', () => {
+    const examples = new URL('../../../examples/', import.meta.url);
+    const files = readdirSync(examples).filter((name) => name.endsWith('.dashboard.json'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const parsed = parseDashboardText(readFileSync(new URL(file, examples), 'utf8'));
+      expect(parsed.problems, file).toEqual([]);
+      expect(
+        parsed.panels.every((p) => p.panel !== undefined),
+        file,
+      ).toBe(true);
+    }
   });
 });
