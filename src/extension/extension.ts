@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DagEditorProvider } from './dagEditor/DagEditorProvider';
 import { newDagCommand, type NewDagArgs } from './dagEditor/newDagCommand';
+import { registerDashboards } from './dashboards/registerDashboards';
 import { DagsTreeProvider } from './dagsView/DagsTreeProvider';
 import { registerRunViews } from './runViews/registerRunViews';
 import { registerSqliteExplorer } from './sqliteExplorer/registerSqliteExplorer';
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   registerRunViews(context, dags);
   registerSqliteExplorer(context);
+  registerDashboards(context);
 }
 
 export function deactivate(): void {

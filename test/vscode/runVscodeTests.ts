@@ -10,6 +10,7 @@ import { buildSuite, REPO_ROOT } from './buildSuite';
 import { runSuiteInCodeServer } from './runSuiteInCodeServer';
 import { runCanvasEditingUiTest } from './ui/canvasEditing.ui';
 import { runCanvasRunUiTest } from './ui/canvasRun.ui';
+import { runDashboardUiTest } from './ui/dashboard.ui';
 import { runNewDagUiTest, type UiTestOutcome } from './ui/newDag.ui';
 import { runRestrictedModeUiTest } from './ui/restrictedMode.ui';
 import { runSqliteExplorerUiTest } from './ui/sqliteExplorer.ui';
@@ -125,6 +126,7 @@ const UI_TESTS: Array<{ name: string; run: UiTest }> = [
   { name: 'canvas-editing', run: runCanvasEditingUiTest },
   { name: 'canvas-run', run: runCanvasRunUiTest },
   { name: 'sqlite', run: runSqliteExplorerUiTest },
+  { name: 'dashboard', run: runDashboardUiTest },
 ];
 
 /** The packaged extension, installed from dagstream.vsix into a separate code-server, driven as a user. */
@@ -179,6 +181,7 @@ async function main(): Promise<number> {
   // Screenshots of an earlier run would pass for this run's.
   for (const name of await readdir(RESULTS_DIR)) {
     if (name === 'new-dag-canvas.png' || /^(failure|canvas|sqlite)-.*\.png$/.test(name)) await rm(join(RESULTS_DIR, name));
+    if (name === 'new-dag-canvas.png' || /^(failure|canvas|dashboard)-.*\.png$/.test(name)) await rm(join(RESULTS_DIR, name));
   }
 
   const install = await ensureCodeServer();

@@ -1,0 +1,21 @@
+import * as vscode from 'vscode';
+import { addChartToDashboardCommand, newDashboardCommand, type AddChartArgs, type NewDashboardArgs } from './dashboardCommands';
+import { DashboardEditorProvider } from './DashboardEditorProvider';
+
+/** Registers the dashboard editor and its commands. */
+export function registerDashboards(context: vscode.ExtensionContext): void {
+  const provider = new DashboardEditorProvider(context.extensionUri);
+  context.subscriptions.push(
+    vscode.window.registerCustomEditorProvider(DashboardEditorProvider.viewType, provider, { supportsMultipleEditorsPerDocument: true }),
+    vscode.commands.registerCommand('dagstream.newDashboard', (args?: NewDashboardArgs) => newDashboardCommand(args)),
+    vscode.commands.registerCommand('dagstream.addChartToDashboard', (args?: AddChartArgs) => addChartToDashboardCommand(args)),
+    vscode.commands.registerCommand('dagstream.refreshDashboard', async () => {
+      const session = provider.activeSession();
+      if (!session) {
+        void vscode.window.showInformationMessage('Open a .dashboard.json file first, then run "Dagstream: Refresh Dashboard".');
+        return;
+      }
+      await session.refresh();
+    }),
+  );
+}
