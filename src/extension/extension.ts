@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { DagEditorProvider } from './dagEditor/DagEditorProvider';
 import { newDagCommand, type NewDagArgs } from './dagEditor/newDagCommand';
 import { DagsTreeProvider } from './dagsView/DagsTreeProvider';
+import { registerKafkaExplorer } from './kafkaExplorer/registerKafkaExplorer';
 
 /** Registers Dagstream's editors, views and commands. Nothing runs or connects here. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -15,6 +16,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('dagstream.openDagAsText', (uri?: vscode.Uri) => openAsText(uri)),
     vscode.commands.registerCommand('dagstream.openDagOnCanvas', (uri?: vscode.Uri) => openOnCanvas(uri)),
   );
+  registerKafkaExplorer(context);
 }
 
 export function deactivate(): void {
