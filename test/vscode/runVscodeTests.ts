@@ -9,6 +9,7 @@ import { startCodeServer, type RunningCodeServer, type StartCodeServerOptions } 
 import { buildSuite, REPO_ROOT } from './buildSuite';
 import { runSuiteInCodeServer } from './runSuiteInCodeServer';
 import { runCanvasEditingUiTest } from './ui/canvasEditing.ui';
+import { runKafkaExplorerUiTest } from './ui/kafkaExplorer.ui';
 import { runNewDagUiTest, type UiTestOutcome } from './ui/newDag.ui';
 import { runRestrictedModeUiTest } from './ui/restrictedMode.ui';
 
@@ -121,6 +122,7 @@ type UiTest = (context: LaunchedChromium['context'], options: { workbenchUrl: st
 const UI_TESTS: Array<{ name: string; run: UiTest }> = [
   { name: 'new-dag', run: (context, options) => runNewDagUiTest(context, { ...options, dagName: 'weather' }) },
   { name: 'canvas-editing', run: runCanvasEditingUiTest },
+  { name: 'kafka', run: runKafkaExplorerUiTest },
 ];
 
 /** The packaged extension, installed from dagstream.vsix into a separate code-server, driven as a user. */

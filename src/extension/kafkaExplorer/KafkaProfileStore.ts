@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { KafkaConnectionProfile, KafkaSecretName, SecretSource } from '../../core/kafka/KafkaConnectionProfile';
+import { publicProfileFields } from './publicProfileFields';
 
 const PROFILES_KEY = 'dagstream.kafka.profiles';
 const SECRET_NAMES: readonly KafkaSecretName[] = ['sasl-password', 'tls-key-passphrase'];
@@ -41,22 +42,7 @@ export class KafkaProfileStore implements SecretSource, vscode.Disposable {
    * Only the public fields are kept, whatever else the object holds.
    */
   async save(profile: KafkaConnectionProfile, secrets: SecretChanges, previousName?: string): Promise<void> {
-    const clean: KafkaConnectionProfile = {
-      name: profile.name,
-      brokers: [...profile.brokers],
-      ...(profile.clientId ? { clientId: profile.clientId } : {}),
-      ...(profile.tls
-        ? {
-            tls: {
-              ...(profile.tls.caFile ? { caFile: profile.tls.caFile } : {}),
-              ...(profile.tls.certFile ? { certFile: profile.tls.certFile } : {}),
-              ...(profile.tls.keyFile ? { keyFile: profile.tls.keyFile } : {}),
-              ...(profile.tls.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
-            },
-          }
-        : {}),
-      ...(profile.sasl ? { sasl: { mechanism: profile.sasl.mechanism, username: profile.sasl.username } } : {}),
-    };
+    const clean = publicProfileFields(profile);
     const others = this.list().filter((p) => p.name !== clean.name && p.name !== previousName);
     if (previousName !== undefined && previousName !== clean.name) {
       for (const name of SECRET_NAMES) {

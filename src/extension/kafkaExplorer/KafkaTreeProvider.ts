@@ -135,7 +135,7 @@ export class KafkaTreeProvider implements vscode.TreeDataProvider<KafkaTreeNode>
         const { partition } = node;
         const item = new vscode.TreeItem(`partition ${partition.partition}`, None);
         item.id = `partition:${node.profileName}:${node.topic}:${partition.partition}`;
-        item.description = `offsets ${partition.low}–${partition.high} · ${plural(partition.high - partition.low, 'message')}`;
+        item.description = `${partition.low}–${partition.high} · ${plural(partition.high - partition.low, 'message')}`;
         item.tooltip = `Low offset ${partition.low}, high (end) offset ${partition.high}\nLeader: ${partition.leader}\nReplicas: ${partition.replicas.join(', ')}\nIn sync: ${partition.isr.join(', ')}`;
         item.iconPath = new vscode.ThemeIcon('list-ordered');
         item.contextValue = 'kafkaPartition';
@@ -195,5 +195,7 @@ function errorNode(profileName: string, brokers: string, error: unknown): KafkaT
   // The client's advice says what to do; a refresh is how to try again from here.
   const retry = error instanceof KafkaClientError && error.code !== 'configuration' ? ' Then refresh the Kafka view.' : '';
   const full = `${names}${message}${retry}`;
-  return { kind: 'message', severity: 'error', label: full, detail: full, profileName };
+  // The row shows the first sentence (what failed, where); the tooltip the whole advice.
+  const firstSentence = /^(.*?)\.\s/.exec(full)?.[1] ?? full;
+  return { kind: 'message', severity: 'error', label: firstSentence, detail: full, profileName };
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { KafkaConnections } from './KafkaConnections';
 import type { KafkaProfileStore } from './KafkaProfileStore';
 import type { KafkaTreeNode } from './kafkaTreeNodes';
+import { parseKeyValueList } from './parseKeyValueList';
 import { adminFor, pickCluster, pickTopic, showKafkaError } from './pickKafkaTargets';
 
 /** The last message produced to each topic, offered again next time (never secret: a test message). */
@@ -12,19 +13,6 @@ interface LastProduced {
 }
 
 const LAST_PRODUCED_KEY = 'dagstream.kafka.lastProduced';
-
-/** Parses `source=api, trace=abc` into headers (a key may repeat), or returns why not. */
-export function parseHeaders(text: string): { key: string; value: string }[] | string {
-  const headers: { key: string; value: string }[] = [];
-  for (const part of text.split(',')) {
-    const entry = part.trim();
-    if (!entry) continue;
-    const eq = entry.indexOf('=');
-    if (eq <= 0) return `"${entry}" is not key=value (e.g. source=weather-api).`;
-    headers.push({ key: entry.slice(0, eq).trim(), value: entry.slice(eq + 1).trim() });
-  }
-  return headers;
-}
 
 /**
  * Produces one message: key, headers and value in three input boxes, filled with what was last
@@ -60,7 +48,7 @@ export async function produceMessageCommand(
     value: last?.headers ?? '',
     ignoreFocusOut: true,
     validateInput: (value) => {
-      const parsed = parseHeaders(value);
+      const parsed = parseKeyValueList(value, 'source=weather-api');
       return typeof parsed === 'string' ? parsed : undefined;
     },
   });
@@ -73,7 +61,7 @@ export async function produceMessageCommand(
     ignoreFocusOut: true,
   });
   if (value === undefined) return;
-  const headers = parseHeaders(headersText);
+  const headers = parseKeyValueList(headersText, 'source=weather-api');
   if (typeof headers === 'string') return;
   await memory.update(LAST_PRODUCED_KEY, { ...remembered, [`${profileName}/${topic}`]: { key, headers: headersText, value } });
 

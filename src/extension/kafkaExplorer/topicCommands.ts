@@ -3,22 +3,16 @@ import type { TopicDescription } from '../../core/kafka/KafkaClient';
 import type { KafkaConnections } from './KafkaConnections';
 import type { KafkaProfileStore } from './KafkaProfileStore';
 import type { KafkaTreeNode } from './kafkaTreeNodes';
+import { parseKeyValueList } from './parseKeyValueList';
 import { adminFor, pickCluster, pickTopic, showKafkaError } from './pickKafkaTargets';
 
 const positiveInteger = (what: string) => (value: string) =>
   /^\s*[1-9]\d*\s*$/.test(value) ? undefined : `The ${what} is a whole number of at least 1.`;
 
-/** Parses `retention.ms=86400000, cleanup.policy=compact` into configs, or returns why not. */
-export function parseTopicConfigs(text: string): Record<string, string> | string {
-  const configs: Record<string, string> = {};
-  for (const part of text.split(',')) {
-    const entry = part.trim();
-    if (!entry) continue;
-    const eq = entry.indexOf('=');
-    if (eq <= 0) return `"${entry}" is not name=value (e.g. retention.ms=86400000).`;
-    configs[entry.slice(0, eq).trim()] = entry.slice(eq + 1).trim();
-  }
-  return configs;
+/** `retention.ms=86400000, cleanup.policy=compact` as topic configs, or why not. */
+function parseTopicConfigs(text: string): Record<string, string> | string {
+  const pairs = parseKeyValueList(text, 'retention.ms=86400000');
+  return typeof pairs === 'string' ? pairs : Object.fromEntries(pairs.map((p) => [p.key, p.value]));
 }
 
 export async function createTopicCommand(
