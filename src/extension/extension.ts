@@ -5,6 +5,7 @@ import { registerDashboards } from './dashboards/registerDashboards';
 import { DagsTreeProvider } from './dagsView/DagsTreeProvider';
 import { registerRunViews } from './runViews/registerRunViews';
 import { registerSqliteExplorer } from './sqliteExplorer/registerSqliteExplorer';
+import { registerKafkaExplorer } from './kafkaExplorer/registerKafkaExplorer';
 
 /** Registers Dagstream's editors, views and commands. Nothing runs or connects here. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerRunViews(context, dags);
   registerSqliteExplorer(context);
   registerDashboards(context);
+  registerKafkaExplorer(context);
 }
 
 export function deactivate(): void {

@@ -11,6 +11,7 @@ import { runSuiteInCodeServer } from './runSuiteInCodeServer';
 import { runCanvasEditingUiTest } from './ui/canvasEditing.ui';
 import { runCanvasRunUiTest } from './ui/canvasRun.ui';
 import { runDashboardUiTest } from './ui/dashboard.ui';
+import { runKafkaExplorerUiTest } from './ui/kafkaExplorer.ui';
 import { runNewDagUiTest, type UiTestOutcome } from './ui/newDag.ui';
 import { runRestrictedModeUiTest } from './ui/restrictedMode.ui';
 import { runSqliteExplorerUiTest } from './ui/sqliteExplorer.ui';
@@ -127,6 +128,7 @@ const UI_TESTS: Array<{ name: string; run: UiTest }> = [
   { name: 'canvas-run', run: runCanvasRunUiTest },
   { name: 'sqlite', run: runSqliteExplorerUiTest },
   { name: 'dashboard', run: runDashboardUiTest },
+  { name: 'kafka', run: runKafkaExplorerUiTest },
 ];
 
 /** The packaged extension, installed from dagstream.vsix into a separate code-server, driven as a user. */
