@@ -182,8 +182,8 @@ async function main(): Promise<number> {
   await mkdir(RESULTS_DIR, { recursive: true });
   // Screenshots of an earlier run would pass for this run's.
   for (const name of await readdir(RESULTS_DIR)) {
-    if (name === 'new-dag-canvas.png' || /^(failure|canvas|sqlite)-.*\.png$/.test(name)) await rm(join(RESULTS_DIR, name));
-    if (name === 'new-dag-canvas.png' || /^(failure|canvas|dashboard)-.*\.png$/.test(name)) await rm(join(RESULTS_DIR, name));
+    if (name === 'new-dag-canvas.png' || /^(failure|canvas|sqlite|dashboard|kafka|run)-.*\.png$/.test(name))
+      await rm(join(RESULTS_DIR, name), { force: true });
   }
 
   const install = await ensureCodeServer();
