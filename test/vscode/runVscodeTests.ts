@@ -119,12 +119,13 @@ async function runIntegrationSuite(chromium: LaunchedChromium, extensionTestsPat
 type UiTest = (context: LaunchedChromium['context'], options: { workbenchUrl: string; resultsDir: string }) => Promise<UiTestOutcome>;
 
 /**
- * The UI tests that share one code-server with the packaged extension installed, in order. Each
- * feature adds its own line; `--ui <text>` runs only those whose name contains the text.
+ * The UI tests, each in its own code-server with the packaged extension installed (a fresh
+ * workbench and workspace: no test sees the views, editors or files another one left), except
+ * those that name a `server` to share, in order. `--ui <text>` runs only those whose name contains the text.
  */
-const UI_TESTS: Array<{ name: string; run: UiTest }> = [
-  { name: 'new-dag', run: (context, options) => runNewDagUiTest(context, { ...options, dagName: 'weather' }) },
-  { name: 'canvas-editing', run: runCanvasEditingUiTest },
+const UI_TESTS: Array<{ name: string; run: UiTest; server?: string }> = [
+  { name: 'new-dag', server: 'editing', run: (context, options) => runNewDagUiTest(context, { ...options, dagName: 'weather' }) },
+  { name: 'canvas-editing', server: 'editing', run: runCanvasEditingUiTest },
   { name: 'canvas-run', run: runCanvasRunUiTest },
   { name: 'sqlite', run: runSqliteExplorerUiTest },
   { name: 'dashboard', run: runDashboardUiTest },
@@ -135,10 +136,13 @@ const UI_TESTS: Array<{ name: string; run: UiTest }> = [
 async function runUiTests(chromium: LaunchedChromium, only: string | undefined): Promise<Tally> {
   const options = { vsixToInstall: VSIX, userSettings: TEST_USER_SETTINGS };
   const selected = UI_TESTS.filter((test) => only === undefined || test.name.includes(only));
+  const groups = new Map<string, typeof selected>();
+  for (const test of selected) groups.set(test.server ?? test.name, [...(groups.get(test.server ?? test.name) ?? []), test]);
   const outcomes: UiTestOutcome[] = [];
-  if (selected.length > 0) {
-    await withCodeServer('ui', options, async (server) => {
-      for (const test of selected) outcomes.push(await test.run(chromium.context, { workbenchUrl: server.url, resultsDir: RESULTS_DIR }));
+  for (const [label, tests] of groups) {
+    if (interrupted) break;
+    await withCodeServer(label, options, async (server) => {
+      for (const test of tests) outcomes.push(await test.run(chromium.context, { workbenchUrl: server.url, resultsDir: RESULTS_DIR }));
     });
   }
   // Workspace trust on (code-server's default), for the restricted mode the user gets by declining it.
