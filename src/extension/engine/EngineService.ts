@@ -22,6 +22,7 @@ export class EngineService implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
   private disposed = false;
+  private signalTimer: NodeJS.Timeout | undefined;
 
   constructor() {
     const watcher = vscode.workspace.createFileSystemWatcher(`**/*${DAG_FILE_SUFFIX}`);
@@ -79,6 +80,17 @@ export class EngineService implements vscode.Disposable {
     }
   }
 
+  /**
+   * Tells the status bar, the DAGs view and the run controls that something changed, at most
+   * every 200 ms: a thousand task state changes a second must not become a thousand refreshes.
+   */
+  private signal(): void {
+    this.signalTimer ??= setTimeout(() => {
+      this.signalTimer = undefined;
+      if (!this.disposed) this.changed.fire();
+    }, 200);
+  }
+
   /** Engines already open (never opens one): for the status bar and the DAGs view. */
   openEngines(): WorkspaceEngine[] {
     return [...this.opened.values()];
@@ -87,6 +99,7 @@ export class EngineService implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    clearTimeout(this.signalTimer);
     vscode.Disposable.from(...this.subscriptions).dispose();
     // Running tasks get a short grace period; the scheduler records the ones it had to kill.
     for (const engine of this.opened.values()) void engine.close(2_000);

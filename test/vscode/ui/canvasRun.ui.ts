@@ -4,7 +4,7 @@ import { stripVTControlCharacters } from 'node:util';
 import type { BrowserContext, Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { setTheme, THEMES } from './canvasEditing.ui';
 import type { UiTestOutcome } from './newDag.ui';
-import { activeWebview, cspViolation, openWorkbench, pickQuickItem, runCommandFromPalette, waitUntil } from './workbenchUi';
+import { activeWebview, cspViolation, pickQuickItem, runCommandFromPalette, waitUntil } from './workbenchUi';
 
 export interface CanvasRunUiOptions {
   /** code-server's workbench URL with the (temp) workspace folder opened (`?folder=`). */
@@ -49,7 +49,12 @@ export async function runCanvasRunUiTest(context: BrowserContext, options: Canva
   try {
     if (!folder) throw new Error(`The workbench URL ${options.workbenchUrl} names no folder.`);
     await writeFile(join(folder, DAG_FILE), `${JSON.stringify(opsDag(join(folder, FIX_FILE)), null, 2)}\n`);
-    await openWorkbench(page, options.workbenchUrl);
+    // Not openWorkbench(): an earlier test in this code-server may have hidden the side bar, and
+    // "Show Explorer" brings it back whichever state it is in.
+    await page.goto(options.workbenchUrl, { waitUntil: 'domcontentloaded' });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await runCommandFromPalette(page, 'View: Show Explorer');
+    await page.locator('.explorer-folders-view').waitFor({ timeout: 30_000 });
     await setTheme(page, THEMES.dark);
     await runCommandFromPalette(page, 'View: Close All Editors');
     await page.keyboard.press('Control+P');
@@ -167,6 +172,18 @@ export async function runCanvasRunUiTest(context: BrowserContext, options: Canva
     await shoot('canvas-run-6-run-views-light.png');
     await setTheme(page, THEMES.dark);
     await shoot('canvas-run-6-run-views-dark.png');
+
+    // 6. The DAGs view lists the file with its pause state, schedule and last run; the status bar
+    // says the scheduler runs here and is idle.
+    await runCommandFromPalette(page, 'Dagstream: Focus on DAGs View');
+    const dagRow = page.locator('.monaco-list-row', { hasText: 'ops' }).filter({ hasText: 'last: success' });
+    await dagRow.first().waitFor({ timeout: 15_000 });
+    const rowText = await dagRow.first().innerText();
+    if (!/active · manual only · last: success/.test(rowText)) throw new Error(`The DAGs view shows ${JSON.stringify(rowText)}.`);
+    const status = page.locator('.statusbar-item', { hasText: 'Dagstream:' }).first();
+    const statusText = await status.innerText();
+    if (!/Dagstream: idle/.test(statusText)) throw new Error(`The status bar shows ${JSON.stringify(statusText)}.`);
+    await shoot('canvas-run-7-dags-view-dark.png');
 
     await page.waitForTimeout(300);
     if (dialogs.length > 0) throw new Error(`Script ran in the webview and opened dialogs: ${JSON.stringify(dialogs)}`);
