@@ -185,6 +185,29 @@ export async function runCanvasRunUiTest(context: BrowserContext, options: Canva
     if (!/Dagstream: idle/.test(statusText)) throw new Error(`The status bar shows ${JSON.stringify(statusText)}.`);
     await shoot('canvas-run-7-dags-view-dark.png');
 
+    // 7. The other task actions, on transform: why it is not running (it ended), its XCom, and
+    // running it alone (not recorded) with its log streamed into the panel. High-contrast theme.
+    await frame.locator('.react-flow__node[data-id="transform"]').click();
+    const transformActions = frame.locator('[data-testid="task-run-actions"][data-task-id="transform"]');
+    await transformActions.waitFor({ timeout: 10_000 });
+    const panel = frame.locator('[data-testid="run-detail"]');
+    const panelBody = panel.locator('[data-testid="run-detail-body"]');
+    const expectPanel = async (kind: string, text: string): Promise<void> =>
+      waitUntil(
+        `the ${kind} panel to say ${JSON.stringify(text)}`,
+        async () => (await panel.getAttribute('data-kind')) === kind && (await panelBody.innerText()).includes(text),
+        20_000,
+        async () => `${await panel.getAttribute('data-kind')}: ${JSON.stringify(await panelBody.innerText().catch(() => ''))}`,
+      );
+    await transformActions.locator('button[data-action="why"]').click();
+    await expectPanel('why', 'transform" is success');
+    await transformActions.locator('button[data-action="xcom"]').click();
+    await expectPanel('xcom', 'transformed');
+    await transformActions.locator('button[data-action="runTaskOnly"]').click();
+    await expectPanel('log', 'transform success');
+    await setTheme(page, THEMES.highContrast);
+    await shoot('canvas-run-8-task-alone-high-contrast.png');
+
     await page.waitForTimeout(300);
     if (dialogs.length > 0) throw new Error(`Script ran in the webview and opened dialogs: ${JSON.stringify(dialogs)}`);
     if (cspViolations.length > 0) throw new Error(`The webview violated its Content-Security-Policy:\n  ${cspViolations.join('\n  ')}`);
