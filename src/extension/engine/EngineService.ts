@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DAG_FILE_SUFFIX } from '../../core/dag/dagFile';
+import { readSchedulerLock } from '../../core/store/schedulerLock';
 import { WorkspaceEngine } from './WorkspaceEngine';
 
 export const UNTRUSTED_REASON =
@@ -48,6 +49,13 @@ export class EngineService implements vscode.Disposable {
     if (!folder || folder.uri.scheme !== 'file')
       return { ok: false, reason: 'Runs need a workspace folder on disk: open the folder that holds your DAG files (File > Open Folder).' };
     const dir = folder.uri.fsPath;
+    const current = this.opened.get(dir);
+    if (current?.mode === 'remote' && (current.holderGone || readSchedulerLock(dir) === undefined)) {
+      // The process this window was watching has stopped: run the scheduler here from now on.
+      this.opened.delete(dir);
+      this.engines.delete(dir);
+      await current.close();
+    }
     let pending = this.engines.get(dir);
     if (!pending) {
       pending = WorkspaceEngine.open(dir);

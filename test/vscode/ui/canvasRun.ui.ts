@@ -105,6 +105,12 @@ export async function runCanvasRunUiTest(context: BrowserContext, options: Canva
       // 2. Live states: extract runs (about 2 s), then transform succeeds and flaky fails.
       await expectState(webview, 'extract', ['running'], 20_000);
       await shoot(`canvas-run-2-running-${theme}.png`);
+      // While transform and then flaky run, the link into the running task is animated.
+      await waitUntil(
+        'the link into a running task to be animated',
+        async () => (await webview.locator('.react-flow__edge.animated').count()) === 1,
+        10_000,
+      );
       await expectState(webview, 'transform', ['success'], 30_000);
       await expectState(webview, 'flaky', ['failed'], 30_000);
       await expectState(webview, 'extract', ['success'], 1_000);
