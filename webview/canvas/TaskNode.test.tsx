@@ -1,17 +1,18 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import type { TaskRunStateDto } from '../../src/protocol/canvasRunProtocol';
 import { TaskNode } from './TaskNode';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
-function render(taskId: string, preview: string, problems: string[] = []): string {
+function render(taskId: string, preview: string, problems: string[] = [], run?: TaskRunStateDto): string {
   return renderToStaticMarkup(
     <ReactFlowProvider>
       <TaskNode
         id={taskId}
         type="task"
-        data={{ taskId, operator: 'bash', operatorTitle: 'Bash', preview, problems }}
+        data={{ taskId, operator: 'bash', operatorTitle: 'Bash', preview, problems, ...(run ? { run } : {}) }}
         selected={false}
         isConnectable={false}
         zIndex={0}
@@ -36,5 +37,25 @@ describe('TaskNode', () => {
 
   it('shows the problem count', () => {
     expect(render('load', 'echo', ['one', 'two'])).toContain('aria-label="2 problems: one two"');
+  });
+
+  it('shows the run state as a colour class, a glyph and a word, with try, duration and streaming figures', () => {
+    const html = render('sink', 'consume', [], {
+      taskId: 'sink',
+      state: 'up_for_retry',
+      tryNumber: 2,
+      maxTries: 3,
+      durationMs: 1500,
+      messagesPerSecond: 1234,
+      lag: 56,
+    });
+    expect(html).toContain('state-up_for_retry');
+    expect(html).toContain('data-state="up_for_retry"');
+    expect(html).toContain('↻');
+    expect(html).toContain('up for retry');
+    expect(html).toContain('try 2/3');
+    expect(html).toContain('1.5 s');
+    expect(html).toContain('1.2k msg/s');
+    expect(html).toContain('lag 56');
   });
 });

@@ -8,7 +8,12 @@ const ACTIONS: Array<{ action: TaskActionName; label: string; title: string; cha
   { action: 'why', label: 'Why not running?', title: "The scheduler's reasons why this task waits (or why it ended)", changes: false },
   { action: 'clear', label: 'Clear', title: 'Clear this task so it runs again (downstream tasks keep their state)', changes: true },
   { action: 'clearDownstream', label: 'Clear + downstream', title: 'Clear this task and every task after it', changes: true },
-  { action: 'runTaskOnly', label: 'Run task only', title: 'Run only this task again in the shown run, nothing downstream', changes: true },
+  {
+    action: 'runTaskOnly',
+    label: 'Run task only',
+    title: "Run this task alone now with the run's params, without its upstream tasks and without recording it (like airflow tasks test)",
+    changes: true,
+  },
   { action: 'markSuccess', label: 'Mark success', title: 'Set this task instance to success', changes: true },
   { action: 'markFailed', label: 'Mark failed', title: 'Set this task instance to failed', changes: true },
 ];

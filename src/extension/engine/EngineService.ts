@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DAG_FILE_SUFFIX } from '../../core/dag/dagFile';
+import { readSchedulerLock } from '../../core/store/schedulerLock';
 import { WorkspaceEngine } from './WorkspaceEngine';
 
 export const UNTRUSTED_REASON =
@@ -22,6 +23,7 @@ export class EngineService implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
   private disposed = false;
+  private signalTimer: NodeJS.Timeout | undefined;
 
   constructor() {
     const watcher = vscode.workspace.createFileSystemWatcher(`**/*${DAG_FILE_SUFFIX}`);
@@ -47,6 +49,13 @@ export class EngineService implements vscode.Disposable {
     if (!folder || folder.uri.scheme !== 'file')
       return { ok: false, reason: 'Runs need a workspace folder on disk: open the folder that holds your DAG files (File > Open Folder).' };
     const dir = folder.uri.fsPath;
+    const current = this.opened.get(dir);
+    if (current?.mode === 'remote' && (current.holderGone || readSchedulerLock(dir) === undefined)) {
+      // The process this window was watching has stopped: run the scheduler here from now on.
+      this.opened.delete(dir);
+      this.engines.delete(dir);
+      await current.close();
+    }
     let pending = this.engines.get(dir);
     if (!pending) {
       pending = WorkspaceEngine.open(dir);
@@ -79,6 +88,17 @@ export class EngineService implements vscode.Disposable {
     }
   }
 
+  /**
+   * Tells the status bar, the DAGs view and the run controls that something changed, at most
+   * every 200 ms: a thousand task state changes a second must not become a thousand refreshes.
+   */
+  private signal(): void {
+    this.signalTimer ??= setTimeout(() => {
+      this.signalTimer = undefined;
+      if (!this.disposed) this.changed.fire();
+    }, 200);
+  }
+
   /** Engines already open (never opens one): for the status bar and the DAGs view. */
   openEngines(): WorkspaceEngine[] {
     return [...this.opened.values()];
@@ -87,6 +107,7 @@ export class EngineService implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    clearTimeout(this.signalTimer);
     vscode.Disposable.from(...this.subscriptions).dispose();
     // Running tasks get a short grace period; the scheduler records the ones it had to kill.
     for (const engine of this.opened.values()) void engine.close(2_000);

@@ -89,5 +89,15 @@ describe('WorkspaceEngine', () => {
       seen.some((ti) => ti.taskId === 'after' && ti.state === 'success') ? true : undefined,
     );
     expect(watcher.explain('bash_pair', runId, 'after').join(' ')).toContain('success');
+
+    // The holder stops: the watcher notices, so that the window can run the scheduler itself.
+    let changed = false;
+    watcher.on('changed', () => (changed = true));
+    await holder.close(0);
+    await waitFor('the watcher to notice the holder is gone', () => (watcher.holderGone && changed ? true : undefined));
+    const successor = await WorkspaceEngine.open(dir);
+    opened.push(successor);
+    expect(successor.mode).toBe('local');
+    expect(successor.store.getRun('bash_pair', runId)?.state).toBe('success');
   });
 });

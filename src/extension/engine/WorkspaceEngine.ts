@@ -12,7 +12,7 @@ import { createTimetable } from '../../core/scheduler/timetable';
 import type { MetadataStore } from '../../core/store/MetadataStore';
 import type { DagRunRecord, TaskInstanceRecord } from '../../core/store/metadataRecords';
 import { openMetadataStore } from '../../core/store/openMetadataStore';
-import { SchedulerLockHeldError } from '../../core/store/schedulerLock';
+import { readSchedulerLock, SchedulerLockHeldError } from '../../core/store/schedulerLock';
 
 /** How often the local scheduler creates due runs and answers other processes' requests (as `dagstream scheduler`). */
 const LOCAL_POLL_MS = 250;
@@ -192,8 +192,15 @@ export class WorkspaceEngine {
     return loaded.problems;
   }
 
+  /** Remote: the lock holder has gone (its lock is released or stale); the service then opens a local engine. */
+  holderGone = false;
+
   private pollRemote(first: boolean): void {
     if (this.closed) return;
+    if (!this.holderGone && readSchedulerLock(this.workspaceDir) === undefined) {
+      this.holderGone = true;
+      this.emit('changed', undefined);
+    }
     try {
       this.store.reload();
     } catch {

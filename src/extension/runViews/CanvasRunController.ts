@@ -17,6 +17,7 @@ import {
 } from '../../protocol/canvasRunProtocol';
 import type { EngineService } from '../engine/EngineService';
 import { LatestByKeyCoalescer } from '../engine/LatestByKeyCoalescer';
+import { testTaskAlone } from '../engine/testTaskAlone';
 import type { WorkspaceEngine } from '../engine/WorkspaceEngine';
 
 const RUN_LIST_LIMIT = 50;
@@ -70,8 +71,13 @@ export class CanvasRunController implements vscode.Disposable {
     );
   }
 
+  private parsedDagId: { version: number; dagId: string | undefined } | undefined;
+
+  /** The document's dag_id; parsed once per document version (asked for every engine event). */
   get dagId(): string | undefined {
-    return parseDagText(this.document.getText()).dag?.dag_id;
+    if (this.parsedDagId?.version !== this.document.version)
+      this.parsedDagId = { version: this.document.version, dagId: parseDagText(this.document.getText()).dag?.dag_id };
+    return this.parsedDagId.dagId;
   }
 
   /** The run the canvas shows (for the run views and commands). */
@@ -157,16 +163,27 @@ export class CanvasRunController implements vscode.Disposable {
     };
   }
 
+  private lastStatus = '';
+
+  /** Sends the run controls' status when it changed (the service signals on every burst of activity). */
   private async refreshStatus(): Promise<void> {
     await this.ensureEngine();
-    this.post({ type: 'run/didChangeEngine', status: this.status() });
+    const status = this.status();
+    const text = JSON.stringify(status);
+    if (text === this.lastStatus) return;
+    this.lastStatus = text;
+    this.post({ type: 'run/didChangeEngine', status });
   }
 
   private async handle(command: CanvasRunCommand): Promise<void> {
     switch (command.type) {
       case 'run/ready':
-        await this.ensureEngine();
-        this.post({ type: 'run/didChangeEngine', status: this.status() });
+        // A webview shown again starts from nothing: send everything.
+        this.lastStatus = '';
+        this.shownRunId = undefined;
+        this.stopLog();
+        this.log = undefined;
+        await this.refreshStatus();
         this.postRuns();
         return;
       case 'run/trigger':
@@ -326,11 +343,11 @@ export class CanvasRunController implements vscode.Disposable {
             .join('\n'),
         });
         return;
+      case 'runTaskOnly':
+        await this.testTask(engine, dagId, runId, taskId);
+        return;
       case 'clear':
       case 'clearDownstream':
-      case 'runTaskOnly':
-        // "Run this task only" is Airflow's clear without downstream: the task runs again once
-        // its upstream allows it, and nothing after it is touched.
         await this.send({ kind: 'clear', dagId, runId, taskId, downstream: command.action === 'clearDownstream' });
         if (this.log?.taskId === taskId && this.log.runId === runId) this.log.following = true;
         return;
@@ -338,6 +355,44 @@ export class CanvasRunController implements vscode.Disposable {
       case 'markFailed':
         await this.send({ kind: 'mark', dagId, runId, taskId, state: command.action === 'markSuccess' ? 'success' : 'failed' });
         return;
+    }
+  }
+
+  /**
+   * "Run task only": the task alone, now, with the shown run's params, outside the scheduler and
+   * its records (Airflow's `tasks test`); its log streams into the panel.
+   */
+  private async testTask(engine: WorkspaceEngine, dagId: string, runId: string, taskId: string): Promise<void> {
+    const dag = engine.getDag(dagId);
+    if (!dag) {
+      this.report(false, `The scheduler has not loaded DAG "${dagId}": save the file and fix its problems first.`);
+      return;
+    }
+    const params = engine.store.getRun(dagId, runId)?.params ?? {};
+    this.stopLog();
+    const label = 'task test (not recorded)';
+    const detail: LogDetail = { runId: label, taskId, tryNumber: 1, following: false, stop: undefined };
+    this.log = detail;
+    this.post({
+      type: 'run/didShowDetail',
+      kind: 'log',
+      runId: label,
+      taskId,
+      tryNumber: 1,
+      tries: [1],
+      following: true,
+      text: `Running ${taskId} alone with the params of ${runId}; upstream tasks are not run and nothing is recorded.\n`,
+    });
+    const append = (text: string): void => {
+      if (this.log === detail) this.post({ type: 'run/didAppendLog', runId: label, taskId, tryNumber: 1, text });
+    };
+    try {
+      const outcome = await testTaskAlone(engine.workspaceDir, dag, taskId, params, (_testRunId, _file, text) => append(text));
+      const where = path.relative(engine.workspaceDir, outcome.logFile);
+      append(`\n— ${taskId} ${outcome.state}${outcome.error ? `: ${outcome.error}` : ''} (log kept in ${where})\n`);
+      this.report(outcome.state === 'success', `Ran ${taskId} alone: ${outcome.state}${outcome.error ? ` (${outcome.error})` : ''}.`);
+    } catch (error) {
+      this.report(false, `Could not run ${taskId} alone: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

@@ -37,7 +37,7 @@ export function registerRunViews(context: vscode.ExtensionContext, dagsView: Dag
     service,
     runViews,
     statusBar,
-    service.onDidChange(() => dagsView.refresh()),
+    throttled(service.onDidChange, 1_000, () => dagsView.refresh()),
     DagEditorProvider.onDidResolveCanvas(({ document, panel }) => {
       const controller = new CanvasRunController(document, panel.webview, service, (dagId, runId) =>
         runViews.show(dagId, runId, document.uri),
@@ -93,6 +93,21 @@ export function registerRunViews(context: vscode.ExtensionContext, dagsView: Dag
       if (target) runViews.show(target.dagId, controllerFor(target.document.uri)?.currentRunId, target.document.uri);
     }),
   );
+}
+
+/** Runs `action` at most once per `ms` while `event` keeps firing (the last firing is never lost). */
+function throttled(event: vscode.Event<void>, ms: number, action: () => void): vscode.Disposable {
+  let timer: NodeJS.Timeout | undefined;
+  const subscription = event(() => {
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      action();
+    }, ms);
+  });
+  return new vscode.Disposable(() => {
+    clearTimeout(timer);
+    subscription.dispose();
+  });
 }
 
 /** The DAG a command is about: the clicked file, else the active editor's. */

@@ -4,7 +4,7 @@ import { stripVTControlCharacters } from 'node:util';
 import type { BrowserContext, Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { setTheme, THEMES } from './canvasEditing.ui';
 import type { UiTestOutcome } from './newDag.ui';
-import { activeWebview, cspViolation, openWorkbench, pickQuickItem, runCommandFromPalette, waitUntil } from './workbenchUi';
+import { activeWebview, cspViolation, pickQuickItem, runCommandFromPalette, waitUntil } from './workbenchUi';
 
 export interface CanvasRunUiOptions {
   /** code-server's workbench URL with the (temp) workspace folder opened (`?folder=`). */
@@ -49,7 +49,12 @@ export async function runCanvasRunUiTest(context: BrowserContext, options: Canva
   try {
     if (!folder) throw new Error(`The workbench URL ${options.workbenchUrl} names no folder.`);
     await writeFile(join(folder, DAG_FILE), `${JSON.stringify(opsDag(join(folder, FIX_FILE)), null, 2)}\n`);
-    await openWorkbench(page, options.workbenchUrl);
+    // Not openWorkbench(): an earlier test in this code-server may have hidden the side bar, and
+    // "Show Explorer" brings it back whichever state it is in.
+    await page.goto(options.workbenchUrl, { waitUntil: 'domcontentloaded' });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await runCommandFromPalette(page, 'View: Show Explorer');
+    await page.locator('.explorer-folders-view').waitFor({ timeout: 30_000 });
     await setTheme(page, THEMES.dark);
     await runCommandFromPalette(page, 'View: Close All Editors');
     await page.keyboard.press('Control+P');
@@ -100,6 +105,12 @@ export async function runCanvasRunUiTest(context: BrowserContext, options: Canva
       // 2. Live states: extract runs (about 2 s), then transform succeeds and flaky fails.
       await expectState(webview, 'extract', ['running'], 20_000);
       await shoot(`canvas-run-2-running-${theme}.png`);
+      // While transform and then flaky run, the link into the running task is animated.
+      await waitUntil(
+        'the link into a running task to be animated',
+        async () => (await webview.locator('.react-flow__edge.animated').count()) === 1,
+        10_000,
+      );
       await expectState(webview, 'transform', ['success'], 30_000);
       await expectState(webview, 'flaky', ['failed'], 30_000);
       await expectState(webview, 'extract', ['success'], 1_000);
@@ -167,6 +178,41 @@ export async function runCanvasRunUiTest(context: BrowserContext, options: Canva
     await shoot('canvas-run-6-run-views-light.png');
     await setTheme(page, THEMES.dark);
     await shoot('canvas-run-6-run-views-dark.png');
+
+    // 6. The DAGs view lists the file with its pause state, schedule and last run; the status bar
+    // says the scheduler runs here and is idle.
+    await runCommandFromPalette(page, 'Dagstream: Focus on DAGs View');
+    const dagRow = page.locator('.monaco-list-row', { hasText: 'ops' }).filter({ hasText: 'last: success' });
+    await dagRow.first().waitFor({ timeout: 15_000 });
+    const rowText = await dagRow.first().innerText();
+    if (!/active · manual only · last: success/.test(rowText)) throw new Error(`The DAGs view shows ${JSON.stringify(rowText)}.`);
+    const status = page.locator('.statusbar-item', { hasText: 'Dagstream:' }).first();
+    const statusText = await status.innerText();
+    if (!/Dagstream: idle/.test(statusText)) throw new Error(`The status bar shows ${JSON.stringify(statusText)}.`);
+    await shoot('canvas-run-7-dags-view-dark.png');
+
+    // 7. The other task actions, on transform: why it is not running (it ended), its XCom, and
+    // running it alone (not recorded) with its log streamed into the panel. High-contrast theme.
+    await frame.locator('.react-flow__node[data-id="transform"]').click();
+    const transformActions = frame.locator('[data-testid="task-run-actions"][data-task-id="transform"]');
+    await transformActions.waitFor({ timeout: 10_000 });
+    const panel = frame.locator('[data-testid="run-detail"]');
+    const panelBody = panel.locator('[data-testid="run-detail-body"]');
+    const expectPanel = async (kind: string, text: string): Promise<void> =>
+      waitUntil(
+        `the ${kind} panel to say ${JSON.stringify(text)}`,
+        async () => (await panel.getAttribute('data-kind')) === kind && (await panelBody.innerText()).includes(text),
+        20_000,
+        async () => `${await panel.getAttribute('data-kind')}: ${JSON.stringify(await panelBody.innerText().catch(() => ''))}`,
+      );
+    await transformActions.locator('button[data-action="why"]').click();
+    await expectPanel('why', 'transform" is success');
+    await transformActions.locator('button[data-action="xcom"]').click();
+    await expectPanel('xcom', 'transformed');
+    await transformActions.locator('button[data-action="runTaskOnly"]').click();
+    await expectPanel('log', 'transform success');
+    await setTheme(page, THEMES.highContrast);
+    await shoot('canvas-run-8-task-alone-high-contrast.png');
 
     await page.waitForTimeout(300);
     if (dialogs.length > 0) throw new Error(`Script ran in the webview and opened dialogs: ${JSON.stringify(dialogs)}`);

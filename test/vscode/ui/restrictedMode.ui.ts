@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -73,6 +74,15 @@ export async function runRestrictedModeUiTest(context: BrowserContext, options: 
     const retries = webview.locator('[data-field="retries"] vscode-textfield');
     await retries.waitFor({ timeout: 10_000 });
     if ((await retries.getAttribute('readonly')) === null) failures.push("the inspector's fields can be typed in");
+    // Nothing runs: the run controls are disabled and say why; the scheduler was never started.
+    if (!(await webview.locator('button.run-trigger').isDisabled())) failures.push('Trigger is enabled');
+    if (!(await webview.locator('[data-testid="run-pause"]').isDisabled())) failures.push('Pause is enabled');
+    const runReason = await webview
+      .locator('[data-testid="run-disabled-reason"]')
+      .innerText()
+      .catch(() => '');
+    if (!/Restricted Mode/.test(runReason)) failures.push(`the run controls do not say why they are off (${JSON.stringify(runReason)})`);
+    if (existsSync(join(folder, '.dagstream'))) failures.push('a scheduler started (.dagstream was created)');
 
     const screenshot = join(options.resultsDir, 'canvas-restricted-mode-light.png');
     await page.screenshot({ path: screenshot });
