@@ -1,3 +1,4 @@
+// Named to sort after extension.test.ts, whose activation checks must run before anything activates the extension.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
