@@ -145,6 +145,7 @@ export function DashboardApp(): React.JSX.Element {
             result={panel.queryKey === undefined ? undefined : results[panel.queryKey]}
             theme={theme}
             editable={editable}
+            databases={documentState.databases}
             onEdit={edit}
           />
         ))}

@@ -149,6 +149,12 @@ export async function runDashboardUiTest(context: BrowserContext, options: Dashb
     await expectAttribute(rain.locator('[data-testid="panel-chart"]'), 'data-chart-type', 'bar');
     await expectAttribute(rain.locator('[data-testid="panel-chart"]'), 'data-point-count', '3');
     if ((await form.count()) > 0) throw new Error('The add-panel form stayed open after the panel was added.');
+    // Edit the new panel's query in place: it runs again, without Lyon.
+    await rain.locator('[data-testid="edit-query"]').click();
+    const editor = rain.locator('[data-testid="panel-query-editor"]');
+    await editor.locator('textarea').fill("SELECT city, sum(rain) AS rain FROM readings WHERE city <> 'Lyon' GROUP BY city ORDER BY city");
+    await editor.locator('button[type="submit"]').click();
+    await expectAttribute(rain.locator('[data-testid="panel-chart"]'), 'data-point-count', '2');
     const addedShot = join(options.resultsDir, 'dashboard-added-panel-light.png');
     await rain.screenshot({ path: addedShot });
     screenshots.push(addedShot);
