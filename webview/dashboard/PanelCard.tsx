@@ -152,12 +152,14 @@ export function PanelCard({ panel, result, theme, editable, databases, onEdit }:
         </div>
       )}
       {chart && result === undefined && <div className="panel-status">Running the query…</div>}
-      {result && !result.ok && (
+      {result && !result.ok && editable && (
         <div className="panel-error" role="alert" data-testid="panel-error">
           <strong>The query failed on {panel.database}:</strong>
           <pre>{result.error}</pre>
         </div>
       )}
+      {/* In Restricted Mode nothing ran: the reason, not a failure. */}
+      {result && !result.ok && !editable && <div className="panel-status">{result.error}</div>}
       {chart && data && !data.ok && (
         <div className="panel-error" role="alert" data-testid="panel-error">
           {data.error}
