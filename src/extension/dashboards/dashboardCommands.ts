@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DASHBOARD_FILE_SUFFIX, DASHBOARD_FILE_VERSION, type DashboardFile, type DashboardPanel } from '../../core/dashboard/dashboardFile';
 import { runPanelQueries } from '../../core/dashboard/runPanelQuery';
@@ -23,6 +24,7 @@ export interface NewDashboardArgs {
  * the dashboard file to add it to.
  */
 export interface AddChartArgs {
+  /** Relative to the workspace folder, or an absolute path inside it. */
   database?: string;
   sql?: string;
   title?: string;
@@ -119,7 +121,14 @@ export async function addChartToDashboardCommand(args: AddChartArgs = {}): Promi
   return target;
 }
 
-async function panelFor(root: string, database: string, sql: string, title: string): Promise<DashboardPanel | { error: string }> {
+async function panelFor(root: string, databasePath: string, sql: string, title: string): Promise<DashboardPanel | { error: string }> {
+  // Callers that hold a database by its file (the SQLite explorer) may pass an absolute path; the
+  // dashboard stores it relative to the workspace folder, so the file works on every clone.
+  const database = path.isAbsolute(databasePath) ? path.relative(root, databasePath).split(path.sep).join('/') : databasePath;
+  if (database.startsWith('..') || path.isAbsolute(database))
+    return {
+      error: `Cannot chart ${databasePath}: it is outside the workspace folder ${root}, and dashboards read only the workspace's databases.`,
+    };
   const [outcome] = await runPanelQueries(root, [{ database, sql }]);
   if (!outcome?.ok) return { error: `Cannot chart this query on ${database}: ${outcome?.error ?? 'no result'}` };
   return { title, database, sql, chart: suggestChart(outcome.columns, outcome.rows) };
