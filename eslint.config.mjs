@@ -22,6 +22,7 @@ export default tseslint.config(
       'dist/**',
       'out/**',
       'node_modules/**',
+      '.scratch/**',
       '.cache/**',
       '.vscode-test/**',
       'test-results/**',

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { runCanvasSuite } from './canvasSuite';
 import { describeMachine, writeBenchReport, type BenchMetric } from './benchResult';
 import { runDagParseSuite } from './dagParseSuite';
 import { runSchedulerSuite } from './schedulerSuite';
@@ -6,6 +7,7 @@ import { runSqliteSuite } from './sqliteSuite';
 
 /** `npm run bench [-- suite...]`: runs the named suites (all by default) and writes bench-results/. */
 const SUITES: Record<string, () => BenchMetric[] | Promise<BenchMetric[]>> = {
+  canvas: runCanvasSuite,
   'dag-parse': runDagParseSuite,
   scheduler: runSchedulerSuite,
   sqlite: runSqliteSuite,

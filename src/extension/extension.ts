@@ -3,6 +3,9 @@ import { DagEditorProvider } from './dagEditor/DagEditorProvider';
 import { newDagCommand, type NewDagArgs } from './dagEditor/newDagCommand';
 import { registerDashboards } from './dashboards/registerDashboards';
 import { DagsTreeProvider } from './dagsView/DagsTreeProvider';
+import { registerRunViews } from './runViews/registerRunViews';
+import { registerSqliteExplorer } from './sqliteExplorer/registerSqliteExplorer';
+import { registerKafkaExplorer } from './kafkaExplorer/registerKafkaExplorer';
 
 /** Registers Dagstream's editors, views and commands. Nothing runs or connects here. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -16,7 +19,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('dagstream.openDagAsText', (uri?: vscode.Uri) => openAsText(uri)),
     vscode.commands.registerCommand('dagstream.openDagOnCanvas', (uri?: vscode.Uri) => openOnCanvas(uri)),
   );
+  registerRunViews(context, dags);
+  registerSqliteExplorer(context);
   registerDashboards(context);
+  registerKafkaExplorer(context);
 }
 
 export function deactivate(): void {

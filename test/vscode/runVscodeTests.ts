@@ -9,9 +9,12 @@ import { startCodeServer, type RunningCodeServer, type StartCodeServerOptions } 
 import { buildSuite, REPO_ROOT } from './buildSuite';
 import { runSuiteInCodeServer } from './runSuiteInCodeServer';
 import { runCanvasEditingUiTest } from './ui/canvasEditing.ui';
+import { runCanvasRunUiTest } from './ui/canvasRun.ui';
 import { runDashboardUiTest } from './ui/dashboard.ui';
+import { runKafkaExplorerUiTest } from './ui/kafkaExplorer.ui';
 import { runNewDagUiTest, type UiTestOutcome } from './ui/newDag.ui';
 import { runRestrictedModeUiTest } from './ui/restrictedMode.ui';
+import { runSqliteExplorerUiTest } from './ui/sqliteExplorer.ui';
 
 const SUITE_TIMEOUT_MS = 180_000;
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
@@ -122,7 +125,10 @@ type UiTest = (context: LaunchedChromium['context'], options: { workbenchUrl: st
 const UI_TESTS: Array<{ name: string; run: UiTest }> = [
   { name: 'new-dag', run: (context, options) => runNewDagUiTest(context, { ...options, dagName: 'weather' }) },
   { name: 'canvas-editing', run: runCanvasEditingUiTest },
+  { name: 'canvas-run', run: runCanvasRunUiTest },
+  { name: 'sqlite', run: runSqliteExplorerUiTest },
   { name: 'dashboard', run: runDashboardUiTest },
+  { name: 'kafka', run: runKafkaExplorerUiTest },
 ];
 
 /** The packaged extension, installed from dagstream.vsix into a separate code-server, driven as a user. */
@@ -176,7 +182,8 @@ async function main(): Promise<number> {
   await mkdir(RESULTS_DIR, { recursive: true });
   // Screenshots of an earlier run would pass for this run's.
   for (const name of await readdir(RESULTS_DIR)) {
-    if (name === 'new-dag-canvas.png' || /^(failure|canvas|dashboard)-.*\.png$/.test(name)) await rm(join(RESULTS_DIR, name));
+    if (name === 'new-dag-canvas.png' || /^(failure|canvas|sqlite|dashboard|kafka|run)-.*\.png$/.test(name))
+      await rm(join(RESULTS_DIR, name), { force: true });
   }
 
   const install = await ensureCodeServer();

@@ -1,5 +1,6 @@
 import { useReactFlow, type ColorMode } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import type { JsonObject, JsonValue } from '../../src/protocol/jsonValue';
 import { describeSchedule } from './describeSchedule';
 import { FlowCanvas } from './FlowCanvas';
 import { Inspector, type CanvasSelection } from './Inspector';
@@ -8,9 +9,13 @@ import { NoticeBar } from './NoticeBar';
 import { Palette } from './Palette';
 import { ProblemsBanner } from './ProblemsBanner';
 import { proposeTaskId } from './proposeTaskId';
+import { RunDetailPanel } from './RunDetailPanel';
+import { RunToolbar } from './RunToolbar';
+import { TaskRunActions } from './TaskRunActions';
 import type { TaskFlowNode } from './TaskNode';
 import type { LinkEdge } from './toFlowElements';
 import { useCanvasDocument } from './useCanvasDocument';
+import { useRunState } from './useRunState';
 import { loadViewState, postCommand, saveViewState } from './vscodeApi';
 
 /** VS Code marks the webview's body with the theme kind; React Flow needs it as a colour mode. */
@@ -31,6 +36,7 @@ const FOCUSABLE_FIELD = 'vscode-textfield, vscode-textarea, vscode-single-select
 export function CanvasApp() {
   const canvas = useCanvasDocument();
   const { host, schemas, graph, sendEdit, showNotice } = canvas;
+  const run = useRunState();
   const flow = useReactFlow<TaskFlowNode, LinkEdge>();
   const [colorMode, setColorMode] = useState<ColorMode>(currentColorMode);
   const [panels, setPanels] = useState(() => {
@@ -46,6 +52,11 @@ export function CanvasApp() {
   }, []);
   useEffect(() => saveViewState({ paletteOpen: panels.palette, inspectorOpen: panels.inspector, problemsOpen: panels.problems }), [panels]);
   useEffect(() => saveViewState({ selectedTaskIds: selection.taskIds }), [selection.taskIds]);
+
+  const report = run.report;
+  useEffect(() => {
+    if (report) showNotice(report.ok ? 'info' : 'error', report.message);
+  }, [report, showNotice]);
 
   const updateSelection = useCallback((update: (previous: CanvasSelection) => CanvasSelection) => setSelection(update), []);
   const editable = host?.editable ?? false;
@@ -118,6 +129,7 @@ export function CanvasApp() {
             Read-only
           </span>
         )}
+        <RunToolbar run={run} params={paramsOf(graph?.settings.params)} />
         <span className="canvas-spacer" />
         <button
           type="button"
@@ -167,6 +179,7 @@ export function CanvasApp() {
             showNotice={showNotice}
             onDropOperator={addTask}
             onInspect={inspect}
+            runStates={run.states}
           />
           {panels.inspector && schemas && (
             <div className="inspector-frame" onKeyDown={onInspectorKey}>
@@ -187,9 +200,18 @@ export function CanvasApp() {
       ) : (
         <div className="canvas-empty">This file cannot be drawn until the problems above are fixed. Use “Open as Text” to edit it.</div>
       )}
+      {graph && selection.taskIds.length === 1 && graph.tasks.some((t) => t.taskId === selection.taskIds[0]) && (
+        <TaskRunActions taskId={selection.taskIds[0] ?? ''} state={run.states.get(selection.taskIds[0] ?? '')} run={run} />
+      )}
+      <RunDetailPanel run={run} />
       <NoticeBar notice={canvas.notice} onDismiss={canvas.dismissNotice} />
     </div>
   );
+}
+
+/** The DAG's `params` object, when it is one. */
+function paramsOf(value: JsonValue | undefined): JsonObject | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
 }
 
 /**

@@ -26,13 +26,14 @@ import {
 } from 'react';
 import { findConnectionProblem } from '../../src/protocol/canvasConnectionRules';
 import type { DagEdit } from '../../src/protocol/dagEditDto';
+import type { TaskRunStateDto } from '../../src/protocol/canvasRunProtocol';
 import type { DagGraphDto, ProblemDto } from '../../src/protocol/dagGraphDto';
 import { copiedTasksText, isEditableTarget } from './clipboardTasks';
 import type { CanvasSelection } from './Inspector';
 import { NODE_HEIGHT, NODE_WIDTH } from './layoutTasks';
 import { OPERATOR_DRAG_TYPE } from './Palette';
 import { TaskNode, type TaskFlowNode } from './TaskNode';
-import { linkId, mergeEdges, mergeNodes, toFlowElements, type LinkEdge } from './toFlowElements';
+import { linkId, mergeEdges, mergeNodes, toFlowElements, withRunStates, type LinkEdge } from './toFlowElements';
 import { loadViewState, saveViewState } from './vscodeApi';
 
 const NODE_TYPES = { task: TaskNode };
@@ -56,6 +57,8 @@ export interface FlowCanvasProps {
   onDropOperator(operator: string, position: Point): void;
   /** Enter on a node: open the inspector; `focus` moves the keyboard into it (Enter on the already selected node). */
   onInspect(focus: boolean): void;
+  /** Task states of the run the canvas shows (empty without a run). */
+  runStates: ReadonlyMap<string, TaskRunStateDto>;
 }
 
 /**
@@ -80,7 +83,10 @@ export function FlowCanvas(props: FlowCanvasProps) {
   });
   const initialViewport = useMemo(() => loadViewState().viewport, []);
 
-  const elements = useMemo(() => toFlowElements(graph, problems, operatorTitles), [graph, problems, operatorTitles]);
+  const runStates = props.runStates;
+  const plain = useMemo(() => toFlowElements(graph, problems, operatorTitles), [graph, problems, operatorTitles]);
+  // Run states change far more often than the document: only this step runs per batch of them.
+  const elements = useMemo(() => withRunStates(plain.nodes, plain.edges, runStates), [plain, runStates]);
   useEffect(() => {
     const selectedTasks = new Set(selection.taskIds);
     const selectedLinks = new Set(selection.links.map((l) => linkId(l.source, l.target)));
@@ -280,7 +286,9 @@ export function FlowCanvas(props: FlowCanvasProps) {
           pannable
           zoomable
           ariaLabel="Overview of the DAG"
-          nodeClassName={(node) => (node.data.problems.length > 0 ? 'minimap-problem' : '')}
+          nodeClassName={(node) =>
+            node.data.problems.length > 0 ? 'minimap-problem' : node.data.run ? `state-${node.data.run.state}` : ''
+          }
         />
       </ReactFlow>
     </div>

@@ -1,4 +1,5 @@
 import '@xyflow/react/dist/style.css';
+import './taskStates.css';
 import './canvas.css';
 import { ReactFlowProvider } from '@xyflow/react';
 import { createRoot } from 'react-dom/client';

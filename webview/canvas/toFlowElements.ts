@@ -1,4 +1,5 @@
 import { MarkerType, type Edge } from '@xyflow/react';
+import type { TaskRunStateDto } from '../../src/protocol/canvasRunProtocol';
 import type { DagGraphDto, ProblemDto } from '../../src/protocol/dagGraphDto';
 import { layoutTasks } from './layoutTasks';
 import type { TaskFlowNode } from './TaskNode';
@@ -111,7 +112,14 @@ export function mergeEdges(previous: readonly LinkEdge[], next: readonly LinkEdg
   return next.map((edge) => {
     const old = byId.get(edge.id);
     const isSelected = selected.has(edge.id);
-    if (old && (old.selected ?? false) === isSelected && old.className === edge.className && old.ariaLabel === edge.ariaLabel) return old;
+    if (
+      old &&
+      (old.selected ?? false) === isSelected &&
+      old.className === edge.className &&
+      old.ariaLabel === edge.ariaLabel &&
+      (old.animated ?? false) === (edge.animated ?? false)
+    )
+      return old;
     return { ...edge, selected: isSelected };
   });
 }
@@ -122,7 +130,33 @@ function sameData(a: TaskFlowNode['data'], b: TaskFlowNode['data']): boolean {
     a.operator === b.operator &&
     a.operatorTitle === b.operatorTitle &&
     a.preview === b.preview &&
+    a.run === b.run &&
     a.problems.length === b.problems.length &&
     a.problems.every((message, i) => message === b.problems[i])
   );
+}
+
+/**
+ * The shown run's states on the nodes, and the links into running tasks animated. Nodes and edges
+ * whose run state did not change keep their object, so a batch of state changes re-renders only
+ * the tasks it is about.
+ */
+export function withRunStates(
+  nodes: readonly TaskFlowNode[],
+  edges: readonly LinkEdge[],
+  states: ReadonlyMap<string, TaskRunStateDto>,
+): { nodes: TaskFlowNode[]; edges: LinkEdge[] } {
+  const nextNodes = nodes.map((node) => {
+    const run = states.get(node.id);
+    if (node.data.run === run) return node;
+    const data = { ...node.data };
+    if (run) data.run = run;
+    else delete data.run;
+    return { ...node, data };
+  });
+  const nextEdges = edges.map((edge) => {
+    const animated = states.get(edge.target)?.state === 'running';
+    return (edge.animated ?? false) === animated ? edge : { ...edge, animated };
+  });
+  return { nodes: nextNodes, edges: nextEdges };
 }

@@ -1,8 +1,9 @@
+import type { CanvasRunCommand } from '../../src/protocol/canvasRunProtocol';
 import type { CanvasCommand } from '../../src/protocol/dagCanvasProtocol';
 
 /** The part of VS Code's webview API this surface uses. */
 interface VsCodeApi<State> {
-  postMessage(message: CanvasCommand): void;
+  postMessage(message: CanvasCommand | CanvasRunCommand): void;
   getState(): State | undefined;
   setState(state: State): void;
 }
@@ -19,12 +20,14 @@ export interface CanvasViewState {
   paletteOpen?: boolean;
   inspectorOpen?: boolean;
   problemsOpen?: boolean;
+  /** Height of the run detail panel (log, XCom, why), in pixels. */
+  detailHeight?: number;
 }
 
 // acquireVsCodeApi may be called only once per webview document.
 const api = acquireVsCodeApi<CanvasViewState>();
 
-export function postCommand(command: CanvasCommand): void {
+export function postCommand(command: CanvasCommand | CanvasRunCommand): void {
   api.postMessage(command);
 }
 

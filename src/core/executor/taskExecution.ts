@@ -63,6 +63,12 @@ export interface TaskRunContext {
    * scheduler forwards each report as a `taskProgress` event (the canvas shows messages/s and lag).
    */
   reportProgress?: (progress: TaskProgress) => void;
+  /**
+   * Set when this start continues a try that a sensor rescheduled: when its first check started
+   * (ISO date-time). A sensor's `timeout` counts from there, as Airflow's does from its first
+   * task_reschedule.
+   */
+  rescheduledSince?: string;
 }
 
 /** A running streaming task's figures, all optional; sent about once a second at most. */
@@ -81,9 +87,15 @@ export interface TaskProgress {
   note?: string;
 }
 
-/** How a try ended. `skipped` is Airflow's AirflowSkipException (bash exit code 99). */
+/**
+ * How a try ended. `skipped` is Airflow's AirflowSkipException (bash exit code 99).
+ * `up_for_reschedule` is a sensor in reschedule mode whose condition is not met yet: the try
+ * gives back its slot and the scheduler starts it again at `rescheduleAt`, as the same try.
+ */
 export interface TaskOutcome {
-  state: 'success' | 'failed' | 'skipped';
+  state: 'success' | 'failed' | 'skipped' | 'up_for_reschedule';
+  /** With `up_for_reschedule`: when to check again (ISO date-time). */
+  rescheduleAt?: string;
   /** The task's return value (its `return_value` XCom); must be JSON-serialisable. */
   xcom?: unknown;
   /** Why the try failed, in a sentence that says what to do where it can. */

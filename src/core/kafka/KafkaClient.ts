@@ -358,6 +358,12 @@ export interface KafkaAdmin {
    * has members: their positions would overwrite the reset.
    */
   resetGroupOffsets(request: ResetGroupOffsetsRequest): Promise<GroupOffsetChange[]>;
+  /**
+   * Commits exact offsets for a group that has no members: how a consumer that reads by
+   * assignment (a sink keeping its offsets in its database) shows its progress to tools that
+   * display a group's lag. Refused (code `group-active`) while the group has members.
+   */
+  commitGroupOffsets(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void>;
   /** Deletes groups that have no members, with their committed offsets. */
   deleteGroups(groupIds: readonly string[]): Promise<void>;
 }

@@ -677,6 +677,17 @@ class KafkajsAdmin implements KafkaAdmin {
     });
   }
 
+  async commitGroupOffsets(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    const action = `committing the offsets of consumer group "${groupId}"`;
+    const group = await this.run(action, async (admin) => (await withCoordinatorRetry(() => admin.describeGroups([groupId]))).groups[0], {
+      groupId,
+    });
+    const members = group?.members ?? [];
+    if (members.length > 0) throw this.groupActiveError(groupId, group?.state ?? 'Unknown', members, 'commit the offsets of');
+    await this.run(action, () => withCoordinatorRetry(() => this.commitAsSoleMember(groupId, offsets)), { groupId });
+  }
+
   /**
    * Commits offsets for a group that has no members by joining it for a moment as its only
    * member, assigned exactly these partitions and fetching nothing. kafkajs's own setOffsets
@@ -709,11 +720,16 @@ class KafkajsAdmin implements KafkaAdmin {
     }
   }
 
-  private groupActiveError(groupId: string, state: string, members: readonly { clientId: string; clientHost: string }[]): KafkaClientError {
+  private groupActiveError(
+    groupId: string,
+    state: string,
+    members: readonly { clientId: string; clientHost: string }[],
+    doing = 'reset the offsets of',
+  ): KafkaClientError {
     const who = members.length > 0 ? ` (${members.map((m) => `${m.clientId} on ${m.clientHost.replace(/^\//, '')}`).join(', ')})` : '';
     return new KafkaClientError(
       'group-active',
-      `Cannot reset the offsets of consumer group "${groupId}" (profile "${this.client.profileName}"): it has ${members.length > 0 ? members.length : 'an'} active member${members.length === 1 ? '' : 's'}${who}, state ${state}. ` +
+      `Cannot ${doing} consumer group "${groupId}" (profile "${this.client.profileName}"): it has ${members.length > 0 ? members.length : 'an'} active member${members.length === 1 ? '' : 's'}${who}, state ${state}. ` +
         'Stop its consumers first; a running member would overwrite the new offsets with its own positions.',
       this.client.profileName,
       undefined,

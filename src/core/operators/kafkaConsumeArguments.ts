@@ -48,7 +48,7 @@ export function parseKafkaConsumeArguments(task: TaskSpec): KafkaConsumeArgument
   return { profileName, topics, groupId, start, maxMessages, maxMs: maxSeconds * 1000, stopAtEnd, deserializer };
 }
 
-function parseTopics(value: unknown, args: TaskArguments): string[] {
+export function parseTopics(value: unknown, args: TaskArguments): string[] {
   // A template such as "{{ params.topics }}" renders a list to its JSON text.
   let topics = value;
   if (typeof value === 'string' && value.trim().startsWith('[')) {
@@ -65,7 +65,7 @@ function parseTopics(value: unknown, args: TaskArguments): string[] {
   return [...new Set(list.map((t) => t.trim()))];
 }
 
-function positiveNumber(value: unknown, name: string, args: TaskArguments, integer: boolean): number | undefined {
+export function positiveNumber(value: unknown, name: string, args: TaskArguments, integer: boolean): number | undefined {
   if (value === undefined || value === null) return undefined;
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number) || number <= 0 || (integer && !Number.isInteger(number))) {

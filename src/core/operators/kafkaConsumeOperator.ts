@@ -17,6 +17,8 @@ import { startInProcessTask } from './startInProcessTask';
  */
 export const CONSUME_XCOM_BYTE_CAP = 16 * 1024 * 1024;
 
+const PROGRESS_INTERVAL_MS = 1000;
+
 const STOP_REASONS: Readonly<Record<ReadStopReason, string>> = {
   'max-messages': 'max_messages reached',
   'max-time': 'max_seconds reached',
@@ -53,6 +55,21 @@ export function createKafkaConsumeOperator(openClient: KafkaClientFactory = (nam
           const started = performance.now();
           const messages: KafkaMessageJson[] = [];
           let bytes = 0;
+          // Progress for the canvas, about once a second: how many, how fast, where each partition is.
+          const next: Record<string, number> = {};
+          let reported = { at: started, count: 0 };
+          const progress = context.reportProgress
+            ? setInterval(() => {
+                const now = performance.now();
+                const rate = ((messages.length - reported.count) * 1000) / Math.max(1, now - reported.at);
+                reported = { at: now, count: messages.length };
+                context.reportProgress?.({
+                  messages: messages.length,
+                  messagesPerSecond: Math.round(rate * 10) / 10,
+                  offsets: { ...next },
+                });
+              }, PROGRESS_INTERVAL_MS)
+            : undefined;
           const result = await readMessages(client, {
             topics,
             ...(groupId === undefined ? {} : { groupId }),
@@ -64,13 +81,15 @@ export function createKafkaConsumeOperator(openClient: KafkaClientFactory = (nam
             signal,
             onMessage: (message, stop) => {
               messages.push(kafkaMessageToJson(message, deserializer));
+              next[`${message.topic}/${message.partition}`] = message.offset + 1;
               bytes +=
                 (message.key?.length ?? 0) +
                 (message.value?.length ?? 0) +
                 message.headers.reduce((sum, h) => sum + h.key.length + h.value.length, 0);
               if (bytes >= CONSUME_XCOM_BYTE_CAP) stop();
             },
-          });
+          }).finally(() => clearInterval(progress));
+          context.reportProgress?.({ messages: messages.length, offsets: { ...next } });
           if (signal.aborted) return { state: 'failed', error: 'stopped' }; // the kill's reason is the outcome
           const ranges = new Map<string, { first: number; last: number; count: number }>();
           for (const m of messages) {

@@ -7,14 +7,25 @@ import { emptyOperator } from './emptyOperator';
 import { httpOperator } from './httpOperator';
 import { kafkaConsumeOperator } from './kafkaConsumeOperator';
 import { kafkaProduceOperator } from './kafkaProduceOperator';
+import { kafkaSensorOperator } from './kafkaSensorOperator';
+import { kafkaSinkOperator } from './kafkaSinkOperator';
 import { nodeOperator } from './nodeOperator';
 import { pythonOperator } from './pythonOperator';
 import { sqlOperator } from './sqlOperator';
 
 const OPERATORS: ReadonlyMap<string, Operator> = new Map(
-  [emptyOperator, bashOperator, pythonOperator, nodeOperator, httpOperator, kafkaProduceOperator, kafkaConsumeOperator, sqlOperator].map(
-    (operator) => [operator.name, operator],
-  ),
+  [
+    emptyOperator,
+    bashOperator,
+    pythonOperator,
+    nodeOperator,
+    httpOperator,
+    kafkaProduceOperator,
+    kafkaConsumeOperator,
+    kafkaSinkOperator,
+    kafkaSensorOperator,
+    sqlOperator,
+  ].map((operator) => [operator.name, operator]),
 );
 
 /**

@@ -58,6 +58,10 @@ export function startInProcessTask(
       'state' in first ? first : { state: 'failed', error: first.error, ...(first.timedOut ? { timedOut: true } : {}) };
     if (result.state === 'success') log.info(result.message ? `Task succeeded: ${result.message}` : 'Task succeeded');
     else if (result.state === 'skipped') log.info(`Task skipped${result.message ? `: ${result.message}` : ''}`);
+    else if (result.state === 'up_for_reschedule')
+      log.info(
+        `Rescheduled: the next check is at ${result.rescheduleAt ?? 'once a slot is free'}${result.message ? ` (${result.message})` : ''}`,
+      );
     else log.error(`Task failed: ${result.error ?? ''}`);
     await log.close();
     return result;

@@ -14,13 +14,17 @@ import { DagScheduler, type DagSchedulerOptions } from './DagScheduler';
  * in the task itself: `do: "ok" | "fail" | "skip" | "hang"`, `ms` to take that long, `xcom`.
  */
 interface FakeTask extends TaskSpec {
-  do?: 'ok' | 'fail' | 'skip' | 'hang';
+  do?: 'ok' | 'fail' | 'skip' | 'hang' | 'reschedule';
+  /** With `reschedule`: checks that find the condition unmet before one succeeds, and the wait between them. */
+  pokes?: number;
+  poke_ms?: number;
   ms?: number;
   xcom?: unknown;
 }
 
 const started: { taskId: string; tryNumber: number; at: number; context: TaskRunContext }[] = [];
 const live = new Set<string>();
+const pokes = new Map<string, number>();
 let maxConcurrent = 0;
 
 function fakeStartTask(spec: TaskSpec, context: TaskRunContext): RunningTask {
@@ -39,7 +43,13 @@ function fakeStartTask(spec: TaskSpec, context: TaskRunContext): RunningTask {
     behaviour === 'hang'
       ? undefined
       : setTimeout(() => {
-          if (behaviour === 'ok') finish({ state: 'success', ...(task.xcom === undefined ? {} : { xcom: task.xcom }) });
+          if (behaviour === 'reschedule') {
+            const done = (pokes.get(context.runId + spec.task_id) ?? 0) + 1;
+            pokes.set(context.runId + spec.task_id, done);
+            if (done <= (task.pokes ?? 1)) {
+              finish({ state: 'up_for_reschedule', rescheduleAt: new Date(Date.now() + (task.poke_ms ?? 20)).toISOString() });
+            } else finish({ state: 'success', xcom: done });
+          } else if (behaviour === 'ok') finish({ state: 'success', ...(task.xcom === undefined ? {} : { xcom: task.xcom }) });
           else if (behaviour === 'skip') finish({ state: 'skipped' });
           else finish({ state: 'failed', error: `${spec.task_id} failed on purpose`, exitCode: 1 });
         }, task.ms ?? 1);
@@ -81,6 +91,7 @@ afterEach(async () => {
   await Promise.all(schedulers.splice(0).map((s) => s.stop(0)));
   started.length = 0;
   live.clear();
+  pokes.clear();
   maxConcurrent = 0;
   await Promise.all(stores.splice(0).map((s) => s.close()));
 });
@@ -212,6 +223,42 @@ describe('DagScheduler', () => {
     expect(again.state).toBe('success');
     expect(store.getTaskInstance('d', run.runId, 'a')?.tryNumber).toBe(2);
     expect(store.getTaskInstance('d', run.runId, 'b')?.tryNumber).toBe(2);
+  });
+
+  it('a sensor in reschedule mode gives back its slot between checks and runs again as the same try', async () => {
+    const { scheduler, store } = await setup({
+      tasks: [
+        { task_id: 'sensor', operator: 'empty', do: 'reschedule', pokes: 3, poke_ms: 120, pool: 'narrow', ms: 5 },
+        ...['a', 'b', 'c'].map((id) => ({ task_id: id, operator: 'empty', pool: 'narrow', ms: 40 })),
+      ],
+    });
+    store.upsertPool({ name: 'narrow', slots: 1 });
+    const states: string[] = [];
+    scheduler.on('taskStateChanged', (event) => {
+      if (event.taskId === 'sensor') states.push(event.state);
+    });
+    const run = scheduler.triggerRun('d', {});
+    await new Promise((r) => setTimeout(r, 60));
+    expect(scheduler.explain('d', run.runId, 'sensor').join('\n')).toMatch(
+      /has not met its condition yet; it checks again at .* and holds no slot/,
+    );
+    expect((await scheduler.waitForRun('d', run.runId)).state).toBe('success');
+
+    // The pool's one slot served a, b and c while the sensor waited: they all started before its last check.
+    const sensorStarts = started.filter((s) => s.taskId === 'sensor');
+    expect(sensorStarts).toHaveLength(4);
+    const workerStarts = started.filter((s) => s.taskId !== 'sensor').map((s) => s.at);
+    expect(Math.max(...workerStarts)).toBeLessThan(sensorStarts[3]!.at);
+    expect(maxConcurrent).toBe(1);
+
+    // One try across the checks; the later checks know when the first one started.
+    expect(sensorStarts.map((s) => s.tryNumber)).toEqual([1, 1, 1, 1]);
+    expect(sensorStarts[0]!.context.rescheduledSince).toBeUndefined();
+    const first = store.listTries('d', run.runId, 'sensor')[0]!;
+    for (const later of sensorStarts.slice(1)) expect(later.context.rescheduledSince).toBe(first.startDate);
+    expect(store.listTries('d', run.runId, 'sensor').map((t) => [t.tryNumber, t.state])).toEqual([[1, 'success']]);
+    expect(states.filter((s) => s === 'up_for_reschedule')).toHaveLength(3);
+    expect(store.getTaskInstance('d', run.runId, 'sensor')).toMatchObject({ state: 'success', tryNumber: 1 });
   });
 
   it('explains why a task waits', async () => {

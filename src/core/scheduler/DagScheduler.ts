@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { TaskSpec } from '../dag/dagFile';
 import type { RunningTask, TaskOutcome, TaskRunContext } from '../executor/taskExecution';
 import type { MetadataStore } from '../store/MetadataStore';
-import type { DagRunRecord, RunType, TaskInstanceRecord } from '../store/metadataRecords';
+import type { DagRunRecord, RunType, TaskInstanceRecord, TaskTryRecord } from '../store/metadataRecords';
 import { buildTemplateContext } from './buildTemplateContext';
 import type { CompiledDag, CompiledTask } from './compileDag';
 import { evaluateTriggerRule, summarizeUpstream } from './evaluateTriggerRule';
@@ -109,9 +109,24 @@ export class DagScheduler {
   private readonly ready = new ReadyLanes();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly poolUsage = new Map<string, number>();
+  /** Sensors leaving up_for_reschedule for their next check -> the start of their first check. */
+  private readonly rescheduledSince = new Map<string, string>();
   private readonly dagActiveTasks = new Map<string, number>();
   private readonly paused = new Map<string, boolean>();
-  private readonly unwrittenScheduled = new Set<TaskInstanceRecord>();
+  /**
+   * Task instances whose state changed but is not written yet. State changes are written behind,
+   * at the end of the pass (or of the callback) that made them: a task that goes scheduled ->
+   * queued -> running in one pass is written once, and the next task's process is spawned before
+   * the finished one's row is written, so that the write overlaps with the process starting. The
+   * journal reaches the disk at the end of the event-loop turn either way, so this changes nothing
+   * about what survives a crash.
+   */
+  private readonly pendingWrites = new Set<TaskInstanceRecord>();
+  /** Try rows written behind the same way, the latest record per try. */
+  private readonly pendingTries = new Map<string, TaskTryRecord>();
+  private flushScheduled = false;
+  /** Runs created by this scheduler that have no task instance rows yet (nothing to read back). */
+  private readonly freshRuns = new WeakSet<DagRunRecord>();
   private readonly runWaiters = new Map<string, ((run: DagRunRecord) => void)[]>();
   private readonly parallelism: number;
   private readonly now: () => Date;
@@ -323,6 +338,8 @@ export class DagScheduler {
       }
       active.dirty.add(id);
     }
+    // A user's action is on disk when the call returns (the CLI reads it back at once).
+    this.flushWrites();
     this.requestTick();
     return ids;
   }
@@ -339,6 +356,7 @@ export class DagScheduler {
     }
     ti.endDate ??= this.now().toISOString();
     this.setTaskState(active, ti, state);
+    this.flushWrites();
     this.requestTick();
   }
 
@@ -376,6 +394,7 @@ export class DagScheduler {
       this.setTaskState(active, ti, 'skipped');
     }
     this.finishRunIfDone(active);
+    this.flushWrites();
     this.requestTick();
   }
 
@@ -408,6 +427,7 @@ export class DagScheduler {
     await Promise.all(outcomes);
     // Let the outcome handlers (queued as promise callbacks) record the killed tries.
     await sleep(0);
+    this.flushWrites();
     this.stopped = true;
     this.store.flushJournal();
   }
@@ -457,8 +477,15 @@ export class DagScheduler {
       case 'restarting':
         reasons.push(`Task "${taskId}" was cleared while running; it restarts once its process has stopped.`);
         break;
-      case 'up_for_retry':
       case 'up_for_reschedule': {
+        const at = ti.nextTryAt ? new Date(ti.nextTryAt) : undefined;
+        const wait = at ? Math.max(0, Math.ceil((at.getTime() - this.now().getTime()) / 1000)) : 0;
+        reasons.push(
+          `Sensor "${taskId}" (try ${ti.tryNumber} of ${ti.maxTries}) has not met its condition yet; it checks again${at ? ` at ${at.toISOString()} (${wait} s from now)` : ' soon'} and holds no slot meanwhile.`,
+        );
+        break;
+      }
+      case 'up_for_retry': {
         const at = ti.nextTryAt ? new Date(ti.nextTryAt) : undefined;
         const wait = at ? Math.max(0, Math.ceil((at.getTime() - this.now().getTime()) / 1000)) : 0;
         reasons.push(
@@ -544,6 +571,7 @@ export class DagScheduler {
     // 10,000-task DAG must not hold the event loop for 10,000 inserts. Until then a task
     // instance is `none`, which is what readers assume for a task without a row.
     this.store.insertRun(run);
+    this.freshRuns.add(run);
     this.enqueueRun(run);
     this.emit('runCreated', { run });
     this.requestTick();
@@ -620,7 +648,10 @@ export class DagScheduler {
       inFlight: 0,
       cancelled: false,
     };
-    const stored = new Map(this.store.listTaskInstances(run.dagId, run.runId).map((ti) => [ti.taskId, ti]));
+    // A run this scheduler just created has no rows to read back (10,000 of them for a big DAG).
+    const stored = this.freshRuns.has(run)
+      ? new Map<string, TaskInstanceRecord>()
+      : new Map(this.store.listTaskInstances(run.dagId, run.runId).map((ti) => [ti.taskId, ti]));
     for (const task of dag.compiled.tasks) {
       // No row yet: the task has not changed state in this run (or was added to the DAG file
       // after the run was created, and joins it as Airflow's verify_integrity does).
@@ -666,6 +697,8 @@ export class DagScheduler {
       active.cancelled = true;
     }
     if (active.unfinished > 0) return;
+    // Every row of a finished run is written before anyone hears that it finished.
+    this.flushWrites();
     const forced = active.cancelled ? 'failed' : undefined;
     const leaves = active.dag.compiled.tasks.filter((t) => t.downstream.length === 0);
     const anyLeafFailed = leaves.some((t) => FAILED_TASK_STATES.has(active.tis.get(t.taskId)?.state ?? 'none'));
@@ -716,10 +749,16 @@ export class DagScheduler {
       }
     }
     if (!this.stopping) this.dispatch(deadline);
-    for (const ti of this.unwrittenScheduled) if (ti.state === 'scheduled') this.store.upsertTaskInstance(ti);
-    this.unwrittenScheduled.clear();
+    // Waiting tasks' `scheduled` rows only inform readers in other processes (start() resets them
+    // after a crash): a pass that scheduled thousands writes what fits in a few milliseconds more
+    // and leaves the rest to the next pass, so that the editor is never held for long.
+    const writesLeft = !this.flushWrites(Math.max(deadline, performance.now()) + 2);
     for (const active of [...this.activeRuns.values()]) this.finishRunIfDone(active);
-    if (more || (this.ready.size > 0 && this.running.size < this.parallelism && !this.stopping && performance.now() >= deadline))
+    if (
+      more ||
+      writesLeft ||
+      (this.ready.size > 0 && this.running.size < this.parallelism && !this.stopping && performance.now() >= deadline)
+    )
       this.requestTick(true);
   }
 
@@ -756,6 +795,8 @@ export class DagScheduler {
           this.setTaskState(active, ti, decision.kind === 'skip' ? 'skipped' : 'upstream_failed');
           break;
         case 'run':
+          // A rescheduled sensor runs again as the same try, its timeout counting from its first check.
+          if (ti.state === 'up_for_reschedule' && ti.startDate) this.rescheduledSince.set(key(ti.dagId, ti.runId, taskId), ti.startDate);
           this.setTaskState(active, ti, 'scheduled');
           this.ready.add({
             dagId: ti.dagId,
@@ -787,11 +828,14 @@ export class DagScheduler {
   }
 
   private dispatch(deadline: number): void {
+    const poolSlots = new Map<string, number>();
     const slots = {
       dagHasRoom: (dagId: string) => (this.dagActiveTasks.get(dagId) ?? 0) < (this.dags.get(dagId)?.compiled.maxActiveTasks ?? 0),
       poolHasRoom: (pool: string, needed: number) => {
-        const record = this.store.getPool(pool);
-        return record !== undefined && (this.poolUsage.get(pool) ?? 0) + needed <= record.slots;
+        // Read once per pass: a pool resized meanwhile (`dagstream pool set`) counts from the next pass.
+        let size = poolSlots.get(pool);
+        if (size === undefined) poolSlots.set(pool, (size = this.store.getPool(pool)?.slots ?? -1));
+        return size >= 0 && (this.poolUsage.get(pool) ?? 0) + needed <= size;
       },
     };
     const isCurrent = (item: ReadyItem) => {
@@ -809,7 +853,9 @@ export class DagScheduler {
   private startTry(active: ActiveRun, task: CompiledTask): void {
     const ti = active.tis.get(task.taskId)!;
     const { dagId, runId } = active.run;
-    ti.tryNumber += 1;
+    const rescheduledSince = this.rescheduledSince.get(key(dagId, runId, task.taskId));
+    this.rescheduledSince.delete(key(dagId, runId, task.taskId));
+    if (rescheduledSince === undefined || ti.tryNumber === 0) ti.tryNumber += 1;
     if (ti.maxTries < ti.tryNumber) ti.maxTries = ti.tryNumber;
     ti.queuedAt = this.now().toISOString();
     delete ti.nextTryAt;
@@ -833,6 +879,7 @@ export class DagScheduler {
       template: buildTemplateContext(this.store, active.run, task, ti.tryNumber),
       renderTemplateAsNativeObj: active.dag.compiled.renderNative,
       ...(this.options.interpreters ? { interpreters: this.options.interpreters } : {}),
+      ...(rescheduledSince === undefined ? {} : { rescheduledSince }),
       reportProgress: (progress) => {
         if (this.running.has(key(dagId, runId, task.taskId)))
           this.emit('taskProgress', { dagId, runId, taskId: task.taskId, tryNumber: context.tryNumber, progress });
@@ -851,11 +898,11 @@ export class DagScheduler {
         kill: () => undefined,
       };
     }
-    const startDate = this.now().toISOString();
+    const startDate = rescheduledSince ?? this.now().toISOString();
     ti.startDate = startDate;
     if (handle.pid !== undefined) ti.pid = handle.pid;
     if (handle.processToken !== undefined) ti.processToken = handle.processToken;
-    this.store.upsertTry({
+    this.writeTry({
       dagId,
       runId,
       taskId: task.taskId,
@@ -923,7 +970,12 @@ export class DagScheduler {
           this.store.setXCom({ dagId, runId, taskId: task.taskId, key: 'return_value', value: outcome.xcom, timestamp: endDate });
           this.emit('xcomPushed', { dagId, runId, taskId: task.taskId, key: 'return_value', value: outcome.xcom });
         }
-        if (tryState === 'success' || tryState === 'skipped') {
+        if (tryState === 'up_for_reschedule') {
+          // The slot is free again (released above); the sensor waits without holding one.
+          ti.nextTryAt = outcome.rescheduleAt ?? endDate;
+          this.finishTry(active, ti, 'up_for_reschedule', endDate, durationMs, undefined);
+          active.dirty.add(task.taskId);
+        } else if (tryState === 'success' || tryState === 'skipped') {
           this.finishTry(active, ti, tryState, endDate, durationMs, undefined);
         } else if (tryNumber < ti.maxTries && outcome.noRetry !== true) {
           ti.nextTryAt = new Date(
@@ -936,7 +988,7 @@ export class DagScheduler {
         }
       }
     }
-    this.store.upsertTry({
+    this.writeTry({
       dagId,
       runId,
       taskId: task.taskId,
@@ -971,6 +1023,38 @@ export class DagScheduler {
     this.setTaskState(active, ti, state);
   }
 
+  /**
+   * Writes pending task instance rows. Rows of tasks still only `scheduled` are written while
+   * `scheduledDeadline` allows; returns false when some of those are left for the next pass.
+   */
+  private flushWrites(scheduledDeadline = Infinity): boolean {
+    for (const attempt of this.pendingTries.values()) this.store.upsertTry(attempt);
+    this.pendingTries.clear();
+    for (const ti of this.pendingWrites) {
+      if (ti.state === 'scheduled' && performance.now() > scheduledDeadline) continue;
+      this.pendingWrites.delete(ti);
+      if (!isUnwritten(ti.state)) this.store.upsertTaskInstance(ti);
+    }
+    return this.pendingWrites.size === 0;
+  }
+
+  private writeTry(attempt: TaskTryRecord): void {
+    this.pendingTries.set(key(attempt.dagId, attempt.runId, attempt.taskId, String(attempt.tryNumber)), attempt);
+    this.requestFlush();
+  }
+
+  /** A state change outside a pass (an outcome, a user's clear or mark) is written after its callback. */
+  private requestFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      // A pass that is due writes them at its end, after it has started the next tasks.
+      if (this.tickScheduled || this.stopped) return;
+      this.flushWrites();
+    });
+  }
+
   /** The one place task states change: keeps counters, the store and subscribers in step. */
   private setTaskState(active: ActiveRun, ti: TaskInstanceRecord, state: TaskState): void {
     const previous = ti.state;
@@ -980,15 +1064,11 @@ export class DagScheduler {
     if (!wasFinished && isFinished) active.unfinished--;
     if (wasFinished && !isFinished) active.unfinished++;
     active.inFlight += (IN_FLIGHT_STATES.has(state) ? 1 : 0) - (IN_FLIGHT_STATES.has(previous) ? 1 : 0);
-    // `queued` lasts only until the process is started in the same pass; it is announced but
-    // not written (a crash in between leaves the stored `scheduled`, which start() resets).
-    // `scheduled` is written at the end of the pass only if the task is still waiting for a slot
-    // then: most scheduled tasks start in the same pass, and their `running` write supersedes it.
-    if (state === 'scheduled') this.unwrittenScheduled.add(ti);
-    else if (state !== 'queued') {
-      this.unwrittenScheduled.delete(ti);
-      this.store.upsertTaskInstance(ti);
-    }
+    // Written behind (see pendingWrites): `queued` lasts only until the process is started in
+    // the same pass and is announced but never written (a crash in between leaves the stored
+    // `scheduled`, which start() resets); most scheduled tasks start in the same pass too.
+    this.pendingWrites.add(ti);
+    this.requestFlush();
     if (isFinished || wasFinished) {
       const task = active.dag.compiled.taskById.get(ti.taskId);
       for (const child of task?.downstream ?? []) active.dirty.add(child);
@@ -1005,6 +1085,10 @@ export class DagScheduler {
       ti,
     });
   }
+}
+
+function isUnwritten(state: TaskState): boolean {
+  return state === 'queued';
 }
 
 function newTaskInstance(run: DagRunRecord, task: CompiledTask): TaskInstanceRecord {

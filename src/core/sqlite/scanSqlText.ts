@@ -199,3 +199,74 @@ export function isReadOnlyStatement(sql: string): boolean {
     /^(table_x?info|index_x?info|index_list|foreign_key_list|foreign_key_check|integrity_check|quick_check|table_list)$/.test(name)
   );
 }
+
+/** One statement of a script: where its text starts (its first token) and ends (after its `;`, if any). */
+export interface SqlStatementRange {
+  /** Offset of the statement's first token (comments and blank lines before it excluded). */
+  start: number;
+  /** Offset just past the statement: after its `;`, or the end of the script for the last one. */
+  end: number;
+  /** The statement's text from `start` to `end`, without the trailing `;` and whitespace. */
+  text: string;
+}
+
+/**
+ * The statements of a script, for editors (a CodeLens above each, a statement under the cursor).
+ * Splits the way statementKeywords counts: at `;` outside strings, identifiers and comments, not
+ * inside CREATE TRIGGER ... BEGIN ... END. Text with only comments or `;` makes no statement.
+ */
+export function sqlStatementRanges(sql: string): SqlStatementRange[] {
+  const ranges: SqlStatementRange[] = [];
+  let words: string[] = [];
+  let inTrigger = false;
+  let previousWord = '';
+  let start = -1;
+  const close = (end: number): void => {
+    if (start >= 0) ranges.push({ start, end, text: sql.slice(start, end).replace(/;?\s*$/, '') });
+    start = -1;
+    words = [];
+    inTrigger = false;
+  };
+  let i = 0;
+  while (i < sql.length) {
+    const ch = sql[i]!;
+    const skipped = skipOpaque(sql, i);
+    if (skipped !== i) {
+      const comment = ch === '-' || ch === '/';
+      if (!comment) {
+        previousWord = '';
+        if (start < 0) start = i;
+      }
+      i = skipped;
+      continue;
+    }
+    if (ch === ';') {
+      if (!inTrigger || previousWord === 'END') close(i + 1);
+      previousWord = '';
+      i++;
+      continue;
+    }
+    if (WHITESPACE.has(ch)) {
+      i++;
+      continue;
+    }
+    if (start < 0) start = i;
+    if (isIdentifierChar(ch)) {
+      let j = i + 1;
+      while (j < sql.length && isIdentifierChar(sql[j]!)) j++;
+      const word = sql.slice(i, j).toUpperCase();
+      if (words.length < 6) {
+        words.push(word);
+        const head = words.filter((w) => w !== 'EXPLAIN' && w !== 'QUERY' && w !== 'PLAN' && w !== 'TEMP' && w !== 'TEMPORARY');
+        if (head[0] === 'CREATE' && head[1] === 'TRIGGER') inTrigger = true;
+      }
+      previousWord = word;
+      i = j;
+      continue;
+    }
+    previousWord = '';
+    i++;
+  }
+  close(sql.length);
+  return ranges;
+}

@@ -53,6 +53,7 @@ export class SqlJsMetadataStore implements MetadataStore {
   private checkpointRunning: Promise<void> | undefined;
   private checkpointQueued: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private checkpointPending = false;
 
   // Reader state: what has been read, to read only what is new on reload().
   private snapshot: FileIdentity | undefined;
@@ -265,7 +266,7 @@ export class SqlJsMetadataStore implements MetadataStore {
   private record(op: JournalOp): void {
     this.journal!.append(op);
     this.entriesSinceCheckpoint++;
-    if (this.entriesSinceCheckpoint >= this.settings.everyEntries) this.automaticCheckpoint();
+    if (this.entriesSinceCheckpoint >= this.settings.everyEntries) this.checkpointSoon();
     else if (!this.timer) this.armTimer();
   }
 
@@ -283,6 +284,19 @@ export class SqlJsMetadataStore implements MetadataStore {
   private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /**
+   * A checkpoint asked for by a write runs in an event-loop turn of its own: its export blocks,
+   * and added to the caller's work (a scheduler pass) it would hold the loop for both.
+   */
+  private checkpointSoon(): void {
+    if (this.checkpointPending) return;
+    this.checkpointPending = true;
+    setImmediate(() => {
+      this.checkpointPending = false;
+      if (this.entriesSinceCheckpoint >= this.settings.everyEntries) this.automaticCheckpoint();
+    });
   }
 
   private automaticCheckpoint(): void {

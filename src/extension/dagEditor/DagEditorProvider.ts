@@ -31,6 +31,9 @@ export const CANVAS_TEST_COMMANDS = {
  */
 export class DagEditorProvider implements vscode.CustomTextEditorProvider {
   static readonly viewType = 'dagstream.dagEditor';
+  private static readonly resolvedCanvas = new vscode.EventEmitter<{ document: vscode.TextDocument; panel: vscode.WebviewPanel }>();
+  /** A canvas opened: the run controls attach to it (src/extension/runViews). */
+  static readonly onDidResolveCanvas = DagEditorProvider.resolvedCanvas.event;
 
   static register(extensionUri: vscode.Uri): vscode.Disposable {
     const descriptions = new DagDocumentDescriptions();
@@ -69,6 +72,7 @@ export class DagEditorProvider implements vscode.CustomTextEditorProvider {
       this.sessions.delete(session);
       session.dispose();
     });
+    DagEditorProvider.resolvedCanvas.fire({ document, panel });
   }
 
   sessionFor(uri: vscode.Uri): DagCanvasSession | undefined {

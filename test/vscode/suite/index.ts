@@ -16,10 +16,10 @@ export function run(): Promise<void> {
     // The runner's own filter, e.g. DAGSTREAM_VSCODE_GREP=newDag (test-electron passes env through).
     ...(process.env.DAGSTREAM_VSCODE_GREP ? { grep: process.env.DAGSTREAM_VSCODE_GREP } : {}),
   });
-  // Sorted so that the activation checks in extension.test.js run before anything activates us.
+  // The activation checks in extension.test.js run first, before anything activates us; then the rest, sorted.
   const files = readdirSync(__dirname)
     .filter((name) => name.endsWith('.test.js'))
-    .sort();
+    .sort((a, b) => Number(b === 'extension.test.js') - Number(a === 'extension.test.js') || a.localeCompare(b));
   if (files.length === 0) return Promise.reject(new Error(`No *.test.js files next to ${__filename}; compile the suite.`));
   for (const file of files) mocha.addFile(join(__dirname, file));
   console.log(START_MARKER);

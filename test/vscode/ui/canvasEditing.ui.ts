@@ -13,7 +13,7 @@ export interface CanvasEditingUiOptions {
 }
 
 /** Colour theme ids and the class VS Code puts on a webview's body for each. */
-const THEMES = {
+export const THEMES = {
   dark: { label: 'Dark Modern', bodyClass: 'vscode-dark', workbenchClass: 'vs-dark' },
   light: { label: 'Light Modern', bodyClass: 'vscode-light', workbenchClass: 'vs' },
   highContrast: { label: 'Dark High Contrast', bodyClass: 'vscode-high-contrast', workbenchClass: 'hc-black' },
@@ -270,7 +270,7 @@ async function link(page: Page, webview: FrameLocator, source: string, target: s
  * code-server once a second window has opened.) The picker lists installed themes only after a
  * moment, and does not refilter what was typed before: so wait for the list, then type.
  */
-async function setTheme(page: Page, theme: (typeof THEMES)[keyof typeof THEMES], webview?: FrameLocator): Promise<void> {
+export async function setTheme(page: Page, theme: (typeof THEMES)[keyof typeof THEMES], webview?: FrameLocator): Promise<void> {
   const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
   const deadline = Date.now() + 60_000;
   for (;;) {

@@ -1,0 +1,378 @@
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+import { isKafkaBrokerProcess, startKafkaBroker, stopKafkaBroker } from '../../../scripts/kafka/kafkaBroker';
+import type { KafkaClient, KafkaConsumer } from '../../../src/core/kafka/KafkaClient';
+import { createKafkaClient } from '../../../src/core/kafka/openKafkaClient';
+import { readMessages } from '../../../src/core/kafka/readMessages';
+import type { UiTestOutcome } from './newDag.ui';
+import { activeWebview, answerInputBox, cspViolation, openWorkbench, pickQuickItem, runCommandFromPalette, waitUntil } from './workbenchUi';
+
+export interface KafkaExplorerUiOptions {
+  /** code-server's workbench URL with the (empty, temp) workspace folder opened. */
+  readonly workbenchUrl: string;
+  /** Screenshots go here: `kafka-*.png`, `failure-kafka.png`. */
+  readonly resultsDir: string;
+}
+
+const CLUSTER = 'local';
+const TOPIC = 'weather.events';
+const GROUP = 'ui-test-sink';
+/** Port 1 on loopback: nothing listens there, so connecting is refused at once. */
+const OFFLINE_BROKER = '127.0.0.1:1';
+/** A value that would render bold if the browser treated Kafka data as HTML. */
+const UI_VALUE = '{"city":"Paris","temp_c":31.5,"note":"<b>not bold</b>"}';
+const KCAT_VALUE = '{"city":"Oslo","temp_c":-3,"alerts":["ice"]}';
+
+const THEMES = {
+  dark: { label: 'Dark Modern', bodyClass: 'vscode-dark', workbenchClass: 'vs-dark' },
+  light: { label: 'Light Modern', bodyClass: 'vscode-light', workbenchClass: 'vs' },
+} as const;
+
+/**
+ * A data engineer's Kafka minute, against a real broker started for the test (and stopped by its
+ * PID after): add a cluster, create a topic, produce a message from VS Code and one with `kcat`
+ * (key and headers), see them in the tree's offsets and in the message browser (a hostile value
+ * stays text, the detail pane pretty-prints JSON), reset a consumer group (refused while a member
+ * is connected). Screenshots of the view and the browser in dark and light themes.
+ */
+export async function runKafkaExplorerUiTest(context: BrowserContext, options: KafkaExplorerUiOptions): Promise<UiTestOutcome> {
+  const name = 'UI: Kafka view and message browser against a real broker, in dark and light themes';
+  const started = Date.now();
+  await mkdir(options.resultsDir, { recursive: true });
+  for (const file of await readdir(options.resultsDir)) {
+    if (/^kafka-.*\.png$|^failure-kafka\.png$/.test(file)) await rm(join(options.resultsDir, file));
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'dagstream-kafka-ui-'));
+  let pid: number | undefined;
+  // The JVM must not outlive a runner that is killed: a synchronous last resort.
+  const killOnExit = (): void => {
+    try {
+      if (pid !== undefined && isKafkaBrokerProcess(pid)) process.kill(pid, 'SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // Nobody is left to report to.
+    }
+  };
+  process.once('exit', killOnExit);
+  const page = await context.newPage();
+  const cspViolations: string[] = [];
+  const dialogs: string[] = [];
+  page.on('console', (message) => {
+    const violation = cspViolation(message);
+    if (violation) cspViolations.push(violation);
+  });
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  let client: KafkaClient | undefined;
+  let member: KafkaConsumer | undefined;
+  const screenshots: string[] = [];
+  const shoot = async (file: string): Promise<void> => {
+    const path = join(options.resultsDir, file);
+    await page.screenshot({ path });
+    screenshots.push(path);
+  };
+  try {
+    const broker = await startKafkaBroker({ dataDir });
+    pid = broker.pid;
+    console.log(`[vscode] kafka: broker at ${broker.bootstrap} (pid ${broker.pid}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    client = await createKafkaClient(
+      { name: 'ui-test', brokers: [broker.bootstrap] },
+      { getSecret: () => Promise.resolve(undefined), describeLocation: () => 'nowhere' },
+    );
+
+    await openWorkbench(page, options.workbenchUrl);
+    await setTheme(page, THEMES.dark);
+
+    // 1. Add the cluster through the input boxes.
+    await runCommandFromPalette(page, 'Dagstream: Add Kafka Cluster');
+    await answerInputBox(page, 'Name of the cluster', CLUSTER);
+    await answerInputBox(page, 'Bootstrap servers', broker.bootstrap);
+    await answerInputBox(page, 'Client id', 'dagstream-ui-test');
+    await pickQuickItem(page, 'No TLS');
+    await pickQuickItem(page, 'No SASL');
+    await expectNotification(page, `Kafka cluster "${CLUSTER}" saved and reachable`);
+
+    // 2. The Kafka view shows it; expanding it says there are no topics yet.
+    const view = await showKafkaView(page);
+    await widenSideBar(page, 420);
+    const clusterRow = treeRow(view, CLUSTER);
+    await clusterRow.waitFor({ timeout: 15_000 });
+    await expand(clusterRow);
+    await treeRow(view, 'No topics yet').waitFor({ timeout: 15_000 });
+    await treeRow(view, 'Consumer groups').waitFor();
+
+    // 2b. A cluster nobody listens for: saved with a warning; expanding it shows an error node that
+    // names the profile and the broker. Then removed, through the modal confirmation.
+    await runCommandFromPalette(page, 'Dagstream: Add Kafka Cluster');
+    await answerInputBox(page, 'Name of the cluster', 'offline');
+    await answerInputBox(page, 'Bootstrap servers', OFFLINE_BROKER);
+    await answerInputBox(page, 'Client id', 'dagstream');
+    await pickQuickItem(page, 'No TLS');
+    await pickQuickItem(page, 'No SASL');
+    await expectNotification(page, 'Kafka cluster "offline" saved, but connecting failed');
+    await expand(treeRow(view, 'offline'));
+    const errorRow = view.locator('.monaco-list-row', { hasText: `Cannot reach Kafka broker ${OFFLINE_BROKER} (profile "offline")` });
+    await errorRow.waitFor({ timeout: 30_000 });
+    await shoot('kafka-unreachable-dark.png');
+    await runCommandFromPalette(page, 'Dagstream: Remove Kafka Cluster');
+    await pickQuickItem(page, 'offline');
+    await page.locator('.monaco-dialog-box', { hasText: 'Remove Kafka cluster "offline"' }).waitFor({ timeout: 10_000 });
+    await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Remove Cluster' }).click();
+    await waitUntil('the offline cluster to leave the tree', async () => (await treeRow(view, 'offline').count()) === 0, 10_000);
+
+    // 3. Create a topic with 3 partitions and a config.
+    await runCommandFromPalette(page, 'Dagstream: Create Kafka Topic');
+    await answerInputBox(page, 'Topic name', TOPIC);
+    await answerInputBox(page, 'Number of partitions', '3');
+    await answerInputBox(page, 'Replication factor', '1');
+    await answerInputBox(page, 'Topic configs', 'retention.ms=86400000');
+    await expectNotification(page, `Created topic ${TOPIC} on ${CLUSTER}: 3 partition(s)`);
+    const described = await (await client.admin()).describeTopic(TOPIC);
+    if (described.partitions.length !== 3) throw new Error(`The broker has ${described.partitions.length} partitions for ${TOPIC}, not 3.`);
+    const retention = described.configs.find((c) => c.name === 'retention.ms');
+    if (retention?.value !== '86400000') throw new Error(`retention.ms on the broker is ${retention?.value}, not 86400000.`);
+    const topicRow = treeRow(view, TOPIC);
+    await topicRow.waitFor({ timeout: 15_000 });
+    await waitUntil(
+      'the topic row to say 3 partitions',
+      async () => (await topicRow.innerText()).includes('3 partitions'),
+      10_000,
+      async () => topicRow.innerText(),
+    );
+
+    // 4. Produce a message from VS Code (key, header, value), and one with kcat.
+    await runCommandFromPalette(page, 'Dagstream: Produce Kafka Message');
+    await pickQuickItem(page, TOPIC);
+    await answerInputBox(page, 'Key', 'paris');
+    await answerInputBox(page, 'Headers', 'source=ui-test');
+    await answerInputBox(page, 'Value', UI_VALUE);
+    await expectNotification(page, `Produced a message to ${TOPIC} on ${CLUSTER}`);
+    const kcat = spawnSync('kcat', ['-b', broker.bootstrap, '-t', TOPIC, '-P', '-k', 'oslo', '-H', 'origin=kcat', '-H', 'trace=7'], {
+      input: `${KCAT_VALUE}\n`,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    if (kcat.status !== 0) throw new Error(`kcat could not produce (exit ${kcat.status}): ${kcat.stderr}`);
+
+    // 5. A consumer group reads both and commits: it has offsets to reset later.
+    const read = await readMessages(client, {
+      topics: [TOPIC],
+      groupId: GROUP,
+      stopAtEnd: true,
+      maxMs: 30_000,
+      onMessage: () => undefined,
+    });
+    if (read.count !== 2) throw new Error(`The consumer group read ${read.count} message(s), expected 2.`);
+
+    // 6. The tree shows the partitions' offsets and the group with its state and lag.
+    await clickViewAction(page, 'Refresh Kafka');
+    await expand(treeRow(view, TOPIC));
+    await waitUntil(
+      'partition rows with offsets',
+      async () => (await view.locator('.monaco-list-row', { hasText: /partition \d/ }).count()) === 3,
+      15_000,
+    );
+    const partitionTexts = await view.locator('.monaco-list-row', { hasText: /partition \d/ }).allInnerTexts();
+    const messageCount = partitionTexts.reduce((sum, text) => sum + Number(/(\d+) messages?/.exec(text)?.[1] ?? 0), 0);
+    if (messageCount !== 2)
+      throw new Error(`The partitions show ${messageCount} messages in all, expected 2: ${JSON.stringify(partitionTexts)}`);
+    await expand(treeRow(view, 'Consumer groups'));
+    const groupRow = treeRow(view, GROUP);
+    await groupRow.waitFor({ timeout: 15_000 });
+    await waitUntil(
+      'the group to show state Empty and lag 0',
+      async () => /Empty.*lag 0/.test(await groupRow.innerText()),
+      10_000,
+      () => groupRow.innerText(),
+    );
+    await expand(groupRow);
+    await view
+      .locator('.monaco-list-row', { hasText: /committed \d+ · end \d+ · lag 0/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await shoot('kafka-tree-dark.png');
+
+    // 7. The message browser shows both messages; the hostile value is text; the detail pane pretty-prints.
+    await runCommandFromPalette(page, 'Dagstream: Browse Kafka Messages');
+    await pickQuickItem(page, TOPIC);
+    const webview = activeWebview(page);
+    const table = webview.locator('[data-testid="message-table"]');
+    await table.waitFor({ timeout: 30_000 });
+    await waitUntil(
+      '2 messages in the browser',
+      async () => (await table.getAttribute('data-row-count')) === '2',
+      20_000,
+      async () => webview.locator('[data-testid="browse-status"]').innerText(),
+    );
+    await waitUntil(
+      'the browser to be live',
+      async () => (await webview.locator('[data-testid="browse-status"]').getAttribute('data-status')) === 'live',
+    );
+    const rows = webview.locator('.row.message');
+    const rowTexts = await rows.allInnerTexts();
+    const kcatRow = rows.filter({ hasText: 'oslo' });
+    const uiRow = rows.filter({ hasText: 'paris' });
+    if ((await kcatRow.count()) !== 1 || !(await kcatRow.innerText()).includes('origin=kcat, trace=7')) {
+      throw new Error(`No row shows kcat's message with key oslo and headers origin=kcat, trace=7: ${JSON.stringify(rowTexts)}`);
+    }
+    if (!(await uiRow.innerText()).includes('<b>not bold</b>'))
+      throw new Error(`The value is not shown as text: ${JSON.stringify(rowTexts)}`);
+    if ((await webview.locator('b').count()) > 0) throw new Error('A Kafka value was rendered as HTML (a <b> element exists).');
+    await kcatRow.click();
+    const value = webview.locator('[data-testid="message-value"]');
+    await value.waitFor({ timeout: 15_000 });
+    const pretty = await value.innerText();
+    if (pretty !== JSON.stringify(JSON.parse(KCAT_VALUE), null, 2))
+      throw new Error(`The detail pane shows ${JSON.stringify(pretty)}, not the pretty-printed JSON.`);
+    await webview.locator('[data-testid="message-detail"]', { hasText: 'origin' }).waitFor();
+
+    // A live tail: a message produced now appears without asking.
+    const producer = await client.producer();
+    await producer.send(TOPIC, [{ key: 'live', value: '{"city":"Rome","temp_c":38}' }]);
+    await producer.close();
+    await waitUntil('the live message to appear', async () => (await table.getAttribute('data-row-count')) === '3', 20_000);
+
+    // A JSON-path filter runs on the host over the whole topic.
+    await webview.locator('[data-testid="json-path-filter"]').fill('$.temp_c > 30');
+    await webview.locator('[data-testid="apply"]').click();
+    await waitUntil(
+      '2 messages with temp_c > 30',
+      async () => (await table.getAttribute('data-row-count')) === '2',
+      20_000,
+      async () => webview.locator('[data-testid="browse-status"]').innerText(),
+    );
+    const hot = await webview.locator('.row.message').allInnerTexts();
+    if (hot.some((text) => text.includes('oslo'))) throw new Error(`The JSON-path filter let Oslo through: ${JSON.stringify(hot)}`);
+    await webview.locator('.row.message', { hasText: 'paris' }).click();
+    await value.filter({ hasText: '"note": "<b>not bold</b>"' }).waitFor({ timeout: 15_000 });
+    await shoot('kafka-browser-dark.png');
+
+    await setTheme(page, THEMES.light, webview);
+    await shoot('kafka-browser-light.png');
+    await runCommandFromPalette(page, 'View: Close Editor');
+    await shoot('kafka-tree-light.png');
+
+    // 8. Resetting the group is refused while a member is connected, then done to earliest.
+    member = client.groupConsumer({ groupId: GROUP, topics: [TOPIC], sessionTimeoutMs: 10_000 });
+    await member.start(async () => undefined);
+    await runCommandFromPalette(page, 'Dagstream: Reset Consumer Group Offsets');
+    await pickQuickItem(page, GROUP);
+    await expectNotification(page, `Cannot reset the offsets of consumer group "${GROUP}" on ${CLUSTER}: it is active`, () =>
+      shoot('kafka-reset-refused-light.png'),
+    );
+    await member.close();
+    member = undefined;
+    await runCommandFromPalette(page, 'Dagstream: Reset Consumer Group Offsets');
+    await pickQuickItem(page, GROUP);
+    await pickQuickItem(page, 'Earliest');
+    await expectNotification(page, `Reset consumer group ${GROUP} on ${TOPIC} (${CLUSTER})`);
+    const lag = await (await client.admin()).describeGroup(GROUP);
+    if (lag.totalLag !== 3) throw new Error(`After the reset to earliest the group's lag is ${lag.totalLag}, expected 3 (every message).`);
+    await waitUntil(
+      'the group to show lag 3',
+      async () => /lag 3/.test(await treeRow(view, GROUP).innerText()),
+      15_000,
+      () => treeRow(view, GROUP).innerText(),
+    );
+    await shoot('kafka-reset-light.png');
+    await setTheme(page, THEMES.dark);
+
+    await page.waitForTimeout(300);
+    if (cspViolations.length > 0) throw new Error(`The webview violated its Content-Security-Policy:\n  ${cspViolations.join('\n  ')}`);
+    if (dialogs.length > 0) throw new Error(`A script dialog opened: ${JSON.stringify(dialogs)}`);
+    return { name, passed: true, durationMs: Date.now() - started, screenshot: screenshots.join(', ') };
+  } catch (error) {
+    const screenshot = join(options.resultsDir, 'failure-kafka.png');
+    await page.screenshot({ path: screenshot }).catch(() => undefined);
+    const message = stripVTControlCharacters(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return { name, passed: false, durationMs: Date.now() - started, error: message, screenshot };
+  } finally {
+    await member?.close().catch(() => undefined);
+    await client?.close().catch(() => undefined);
+    await page.close().catch(() => undefined);
+    if (pid !== undefined) await stopKafkaBroker(pid);
+    process.removeListener('exit', killOnExit);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Drags the side bar's edge so that the tree's descriptions (offsets, lag) are readable in the screenshots. */
+async function widenSideBar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.up();
+}
+
+/** Opens the Dagstream container and returns its Kafka pane. */
+async function showKafkaView(page: Page): Promise<Locator> {
+  await runCommandFromPalette(page, 'Dagstream: Focus on Kafka View');
+  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Kafka' }) });
+  await pane.locator('.monaco-list').waitFor({ timeout: 15_000 });
+  return pane;
+}
+
+function treeRow(view: Locator, text: string): Locator {
+  return view.locator('.monaco-list-row', { hasText: text }).first();
+}
+
+async function expand(row: Locator): Promise<void> {
+  await row.waitFor({ timeout: 15_000 });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+}
+
+async function clickViewAction(page: Page, title: string): Promise<void> {
+  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Kafka' }) });
+  await pane.locator('.pane-header').hover();
+  await pane.locator(`.pane-header .action-label[aria-label^="${title}"]`).click();
+}
+
+/** Waits for a notification toast with `text`, then clears it so the next one is alone. */
+async function expectNotification(page: Page, text: string, whileShown?: () => Promise<void>): Promise<void> {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text });
+  try {
+    await toast.first().waitFor({ timeout: 30_000 });
+  } catch {
+    const shown = await page
+      .locator('.notifications-toasts .notification-toast')
+      .allInnerTexts()
+      .catch(() => []);
+    throw new Error(`No notification saying "${text}" appeared; shown: ${JSON.stringify(shown)}`);
+  }
+  await page.waitForTimeout(300);
+  await whileShown?.();
+  await runCommandFromPalette(page, 'Notifications: Clear All Notifications');
+}
+
+async function setTheme(page: Page, theme: (typeof THEMES)[keyof typeof THEMES], webview?: FrameLocator): Promise<void> {
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await runCommandFromPalette(page, 'Preferences: Color Theme');
+    try {
+      await waitUntil('the colour themes to be listed', async () => (await rows.count()) > 3, 5_000);
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1_000);
+    }
+  }
+  await pickQuickItem(page, theme.label);
+  const workbench = page.locator('.monaco-workbench');
+  await waitUntil('the workbench to switch theme', async () =>
+    ((await workbench.getAttribute('class')) ?? '').split(/\s+/).includes(theme.workbenchClass),
+  );
+  if (webview) await webview.locator(`body.${theme.bodyClass}`).waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(500);
+}

@@ -1,0 +1,220 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+import type { UiTestOutcome } from './newDag.ui';
+import { activeWebview, cspViolation, openWorkbench, pickQuickItem, runCommandFromPalette, waitUntil } from './workbenchUi';
+
+export interface SqliteExplorerUiOptions {
+  /** code-server's workbench URL (`?folder=`); the test opens a folder of its own inside that one. */
+  readonly workbenchUrl: string;
+  /** Screenshots go here: `sqlite-*.png`, `failure-sqlite.png`. */
+  readonly resultsDir: string;
+}
+
+const THEMES = {
+  dark: { label: 'Dark Modern', bodyClass: 'vscode-dark', workbenchClass: 'vs-dark' },
+  light: { label: 'Light Modern', bodyClass: 'vscode-light', workbenchClass: 'vs' },
+} as const;
+
+const EVENT_ROWS = 100_000;
+/** A city name that would run script if the grid rendered values as markup. */
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+/** The queries file: a summary, all 100,000 rows, and a typo whose position the results must show. */
+const QUERIES_SQL = `-- Weather events landed by the pipeline
+SELECT city, count(*) AS events, round(avg(temp), 1) AS avg_temp
+FROM events
+GROUP BY city
+ORDER BY city;
+
+SELECT * FROM events;
+
+SELECT *
+  FORM events;
+`;
+
+/** The workspace: a database written by the real sqlite3 tool, and a .sql file. */
+async function makeWorkspace(folder: string): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  execFileSync('sqlite3', [
+    join(folder, 'weather.db'),
+    `CREATE TABLE cities(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+     INSERT INTO cities(name) VALUES ('Lisbon'), ('Oslo'), ('Seville'), ('${HOSTILE}');
+     CREATE TABLE events(id INTEGER PRIMARY KEY, city_id INTEGER NOT NULL REFERENCES cities(id), city TEXT, temp REAL, observed_at TEXT);
+     WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${EVENT_ROWS - 1})
+     INSERT INTO events SELECT i, 1 + i % 4, (SELECT name FROM cities WHERE id = 1 + i % 4), round(10 + (i % 370) / 10.0, 1),
+       datetime(1767225600 + i * 60, 'unixepoch') FROM n;
+     CREATE VIEW hot_days AS SELECT city, observed_at, temp FROM events WHERE temp > 40;`,
+  ]);
+  await writeFile(join(folder, 'queries.sql'), QUERIES_SQL);
+}
+
+/**
+ * A data engineer looking at what a pipeline landed: opens the SQLite view in the Dagstream
+ * sidebar and sees the database the sqlite3 tool made, its tables with row counts and a table's
+ * columns with their keys; opens a .sql file, runs a statement through its "Run…" CodeLens
+ * (choosing the database once), sees 100,000 rows in the grid, sorts a column, and sees a
+ * typo's error with its line and column. Screenshots in dark and light themes. Fails on any
+ * CSP violation or script dialog (values are rendered as text).
+ */
+export async function runSqliteExplorerUiTest(context: BrowserContext, options: SqliteExplorerUiOptions): Promise<UiTestOutcome> {
+  const name = 'UI: SQLite view, run a .sql statement through its CodeLens, 100,000 rows in the grid, in dark and light themes';
+  const started = Date.now();
+  await mkdir(options.resultsDir, { recursive: true });
+  const page = await context.newPage();
+  const cspViolations: string[] = [];
+  const dialogs: string[] = [];
+  page.on('console', (message) => {
+    const violation = cspViolation(message);
+    if (violation) cspViolations.push(violation);
+  });
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  const screenshots: string[] = [];
+  const shoot = async (file: string): Promise<void> => {
+    const path = join(options.resultsDir, file);
+    await page.screenshot({ path });
+    screenshots.push(path);
+  };
+  try {
+    const url = new URL(options.workbenchUrl);
+    const folder = join(url.searchParams.get('folder') ?? '', 'sqlite-workspace');
+    await makeWorkspace(folder);
+    url.searchParams.set('folder', folder);
+    await openWorkbench(page, url.toString().replace(/%2F/g, '/'));
+    await setTheme(page, THEMES.dark);
+
+    // 1. The SQLite view lists the database; expanding shows tables with counts, then columns with keys.
+    await runCommandFromPalette(page, 'Focus on SQLite View');
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'SQLite' }) });
+    const database = treeRow(view, 'weather.db');
+    await database.waitFor({ timeout: 30_000 });
+    await database.click();
+    const events = treeRow(view, 'events');
+    await events.waitFor({ timeout: 30_000 });
+    await expectText(events, '100,000 rows', 'the events table');
+    await expectText(treeRow(view, 'cities'), '4 rows', 'the cities table');
+    await expectText(treeRow(view, 'hot_days'), 'view', 'the hot_days view');
+    await events.click();
+    await expectText(treeRow(view, 'city_id'), 'INTEGER · NOT NULL · FK → cities(id)', 'the city_id column');
+    await expectText(treeRow(view, 'id'), 'INTEGER · PK', 'the id column');
+
+    // 2. Open queries.sql and run the summary through its lens, choosing the database once.
+    await page.keyboard.press('Control+P');
+    await pickQuickItem(page, 'queries.sql');
+    const firstLens = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Run… (choose a database)' }).first();
+    await firstLens.waitFor({ timeout: 30_000 });
+    await firstLens.click();
+    await pickQuickItem(page, 'weather.db');
+    const webview = activeWebview(page);
+    const grid = webview.locator('[data-testid="results-grid"]');
+    await waitForRows(webview, 4);
+    const summaryCells = await grid.locator('[role="row"][data-row-index] [role="gridcell"]').allInnerTexts();
+    if (!summaryCells.includes(HOSTILE))
+      throw new Error(`The grid does not show the city ${HOSTILE} as text; cells: ${JSON.stringify(summaryCells)}`);
+
+    // 3. The lens now names the database; run SELECT * FROM events: 100,000 rows.
+    const boundLenses = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Run on weather.db' });
+    await waitUntil('the lenses to name weather.db', async () => (await boundLenses.count()) === 3, 15_000);
+    await boundLenses.nth(1).click();
+    await waitForRows(webview, EVENT_ROWS);
+    const status = webview.locator('[data-testid="results-status"]');
+    await expectText(status, '100,000 rows in', 'the results status');
+    // Sort by temp, descending: the hottest reading first.
+    const tempHeader = webview.locator('[role="columnheader"]', { hasText: 'temp' });
+    await tempHeader.click();
+    await tempHeader.click();
+    await waitUntil('the temp column to sort descending', async () => (await tempHeader.getAttribute('aria-sort')) === 'descending');
+    const firstTemp = await grid.locator('[role="row"][aria-rowindex="2"] [role="gridcell"]').nth(3).innerText();
+    if (firstTemp !== '46.9')
+      throw new Error(`After sorting temp descending the first row shows temp ${JSON.stringify(firstTemp)}, expected "46.9".`);
+    // Scroll to the end of the 100,000 rows: the grid renders the last ones.
+    await grid.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+    await webview.locator('[role="row"][aria-rowindex="100001"]').waitFor({ timeout: 10_000 });
+    await grid.evaluate((element) => element.scrollTo({ top: 0 }));
+    await shoot('sqlite-results-dark.png');
+
+    // 4. Light theme: the same screen in light colours.
+    await setTheme(page, THEMES.light, webview);
+    await shoot('sqlite-results-light.png');
+
+    // 5. The typo: SQLite's message and where it is in queries.sql.
+    await boundLenses.nth(2).click();
+    const error = webview.locator('[data-testid="results-error"]');
+    await error.waitFor({ timeout: 20_000 });
+    await expectText(error, 'near "FORM": syntax error', 'the error');
+    await expectText(webview.locator('[data-testid="results-error-position"]'), 'Line 10, column 3', 'the error position');
+    await shoot('sqlite-error-light.png');
+
+    await page.waitForTimeout(500);
+    if (cspViolations.length > 0) throw new Error(`The webview violated its Content-Security-Policy:\n  ${cspViolations.join('\n  ')}`);
+    if (dialogs.length > 0) throw new Error(`A script dialog opened (a value was rendered as markup?): ${JSON.stringify(dialogs)}`);
+    return { name, passed: true, durationMs: Date.now() - started, screenshot: screenshots.join(', ') };
+  } catch (error) {
+    const screenshot = join(options.resultsDir, 'failure-sqlite.png');
+    await page.screenshot({ path: screenshot }).catch(() => undefined);
+    const message = stripVTControlCharacters(error instanceof Error ? error.message : String(error));
+    return { name, passed: false, durationMs: Date.now() - started, error: message, screenshot };
+  } finally {
+    await page.close().catch(() => undefined);
+  }
+}
+
+/** A row of a tree view whose label is exactly `label`. */
+function treeRow(view: Locator, label: string): Locator {
+  return view.locator('.monaco-list-row', { has: view.page().locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
+}
+
+async function expectText(locator: Locator, text: string, what: string): Promise<void> {
+  await waitUntil(
+    `${what} to show "${text}"`,
+    async () => ((await locator.innerText().catch(() => '')) ?? '').includes(text),
+    20_000,
+    async () => `it shows ${JSON.stringify(await locator.innerText().catch(() => '(nothing)'))}`,
+  );
+}
+
+async function waitForRows(webview: FrameLocator, rows: number): Promise<void> {
+  const results = webview.locator('[data-testid="sql-results"]');
+  const grid = webview.locator('[data-testid="results-grid"]');
+  await waitUntil(
+    `${rows.toLocaleString('en')} rows in the grid`,
+    async () =>
+      (await results.getAttribute('data-phase').catch(() => null)) === 'done' &&
+      (await grid.getAttribute('data-row-count').catch(() => null)) === String(rows),
+    60_000,
+    async () =>
+      `phase ${await results.getAttribute('data-phase').catch(() => '?')}, rows ${await grid.getAttribute('data-row-count').catch(() => '?')}, status ${await webview
+        .locator('[data-testid="results-status"]')
+        .innerText()
+        .catch(() => '?')}`,
+  );
+  await grid.locator('[role="row"][data-row-index]').first().waitFor({ timeout: 10_000 });
+}
+
+async function setTheme(page: Page, theme: (typeof THEMES)[keyof typeof THEMES], webview?: FrameLocator): Promise<void> {
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await runCommandFromPalette(page, 'Preferences: Color Theme');
+    try {
+      await waitUntil('the colour themes to be listed', async () => (await rows.count()) > 3, 5_000);
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1_000);
+    }
+  }
+  await pickQuickItem(page, theme.label);
+  const workbench = page.locator('.monaco-workbench');
+  await waitUntil(`the workbench to switch to ${theme.label}`, async () =>
+    ((await workbench.getAttribute('class')) ?? '').split(/\s+/).includes(theme.workbenchClass),
+  );
+  if (webview) await webview.locator(`body.${theme.bodyClass}`).waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(500);
+}
