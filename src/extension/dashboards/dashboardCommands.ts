@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { DASHBOARD_FILE_SUFFIX, DASHBOARD_FILE_VERSION, type DashboardFile, type DashboardPanel } from '../../core/dashboard/dashboardFile';
 import { runPanelQueries } from '../../core/dashboard/runPanelQuery';
 import { suggestChart } from '../../core/dashboard/suggestChart';
+import { sqlStatementRanges } from '../../core/sqlite/scanSqlText';
+import type { SqlDocumentBindings } from '../sqliteExplorer/SqlDocumentBindings';
 import { applyDashboardEdit, DASHBOARD_RESTRICTED_REASON } from './applyDashboardEdit';
 import { DashboardEditorProvider } from './DashboardEditorProvider';
 import { findWorkspaceDatabases, workspaceRootOf } from './findWorkspaceDatabases';
@@ -92,14 +94,14 @@ export async function newDashboardCommand(args: NewDashboardArgs = {}): Promise<
  * first chart (the user changes it on the dashboard). Resolves to the dashboard, or undefined when
  * the user cancelled or the query failed (the error is shown).
  */
-export async function addChartToDashboardCommand(args: AddChartArgs = {}): Promise<vscode.Uri | undefined> {
+export async function addChartToDashboardCommand(args: AddChartArgs = {}, bindings?: SqlDocumentBindings): Promise<vscode.Uri | undefined> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage(DASHBOARD_RESTRICTED_REASON);
     return undefined;
   }
   const sql = args.sql ?? sqlFromActiveEditor() ?? (await askForSql());
   if (sql === undefined || sql.trim() === '') return undefined;
-  const database = args.database ?? (await pickDatabase());
+  const database = args.database ?? databaseOfActiveEditor(bindings) ?? (await pickDatabase());
   if (database === undefined) return undefined;
   const target = args.dashboard !== undefined ? toUri(args.dashboard) : await pickDashboard();
   if (target === undefined) return undefined;
@@ -134,12 +136,25 @@ async function panelFor(root: string, databasePath: string, sql: string, title: 
   return { title, database, sql, chart: suggestChart(outcome.columns, outcome.rows) };
 }
 
-/** The selection of the active SQL editor, or its whole text. */
+/** The selection of the active SQL editor, else the statement under its cursor (a panel runs one query). */
 function sqlFromActiveEditor(): string | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'sql') return undefined;
   const selected = editor.document.getText(editor.selection);
-  return selected.trim() !== '' ? selected : editor.document.getText();
+  if (selected.trim() !== '') return selected;
+  const text = editor.document.getText();
+  const cursor = editor.document.offsetAt(editor.selection.active);
+  const statements = sqlStatementRanges(text);
+  const under =
+    statements.find((s) => cursor >= s.start && cursor <= s.end) ?? statements.find((s) => s.start >= cursor) ?? statements.at(-1);
+  return under?.text ?? text;
+}
+
+/** The database the query runner bound the active .sql editor to (an absolute path), if any. */
+function databaseOfActiveEditor(bindings: SqlDocumentBindings | undefined): string | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!bindings || !editor || editor.document.languageId !== 'sql') return undefined;
+  return bindings.get(editor.document.uri);
 }
 
 function askForSql(): Thenable<string | undefined> {
