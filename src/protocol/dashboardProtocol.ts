@@ -53,6 +53,7 @@ export type DashboardEditDto =
       panelIndex: number;
       chart: { type?: DashboardChartType; x?: string; y?: string | string[]; series?: string | null };
     }
+  | { kind: 'setPanel'; panelIndex: number; panel: { title?: string; database?: string; sql?: string } }
   | { kind: 'removePanel'; panelIndex: number };
 
 /** Webview -> host: loaded; send the document and the results. */
@@ -146,6 +147,11 @@ export function isDashboardEdit(value: unknown): value is DashboardEditDto {
   const edit = value as Record<string, unknown>;
   if (!Number.isInteger(edit.panelIndex)) return false;
   if (edit.kind === 'removePanel') return true;
+  if (edit.kind === 'setPanel') {
+    if (typeof edit.panel !== 'object' || edit.panel === null) return false;
+    const panel = edit.panel as Record<string, unknown>;
+    return (['title', 'database', 'sql'] as const).every((key) => panel[key] === undefined || typeof panel[key] === 'string');
+  }
   if (edit.kind !== 'setChart' || typeof edit.chart !== 'object' || edit.chart === null) return false;
   const chart = edit.chart as Record<string, unknown>;
   const isColumn = (v: unknown): boolean => typeof v === 'string' && v !== '';

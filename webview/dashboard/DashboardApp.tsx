@@ -131,7 +131,7 @@ export function DashboardApp(): React.JSX.Element {
           }}
         />
       )}
-      {panels.length === 0 && !addOpen && (
+      {panels.length === 0 && problems.length === 0 && !addOpen && (
         <div className="empty">
           This dashboard has no panels yet.{' '}
           {editable ? 'Add one with "+ Add panel": a query on a workspace database and a chart of its rows.' : ''}
@@ -145,6 +145,7 @@ export function DashboardApp(): React.JSX.Element {
             result={panel.queryKey === undefined ? undefined : results[panel.queryKey]}
             theme={theme}
             editable={editable}
+            databases={documentState.databases}
             onEdit={edit}
           />
         ))}

@@ -1,6 +1,7 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { DASHBOARD_CHART_TYPES, type DashboardEditDto, type PanelDto, type PanelResultDto } from '../../src/protocol/dashboardProtocol';
 import { ChartCanvas } from './ChartCanvas';
+import { PanelQueryEditor } from './PanelQueryEditor';
 import type { ChartTheme } from './themeColors';
 import { toChartData } from './toChartData';
 
@@ -9,6 +10,8 @@ interface PanelCardProps {
   result: PanelResultDto | undefined;
   theme: ChartTheme;
   editable: boolean;
+  /** Workspace databases, offered when editing the query. */
+  databases: string[];
   onEdit(edit: DashboardEditDto): void;
 }
 
@@ -16,8 +19,9 @@ interface PanelCardProps {
  * One panel: its title, the chart's controls (type, x, y, series from the result's columns), the
  * chart, and a footer with the row count and duration, or the query's error as SQLite wrote it.
  */
-export function PanelCard({ panel, result, theme, editable, onEdit }: PanelCardProps): React.JSX.Element {
+export function PanelCard({ panel, result, theme, editable, databases, onEdit }: PanelCardProps): React.JSX.Element {
   const { chart } = panel;
+  const [editingQuery, setEditingQuery] = useState(false);
   const columns = result?.ok ? result.columns : [];
   const data = useMemo(() => (chart && result?.ok ? toChartData(result.columns, result.rows, chart) : undefined), [chart, result]);
   const ys = chart ? (Array.isArray(chart.y) ? chart.y : [chart.y]) : [];
@@ -41,6 +45,17 @@ export function PanelCard({ panel, result, theme, editable, onEdit }: PanelCardP
     >
       <header className="panel-header">
         <h2 className="panel-title">{panel.title}</h2>
+        {editable && panel.sql !== undefined && (
+          <button
+            type="button"
+            className="text-button"
+            data-testid="edit-query"
+            aria-expanded={editingQuery}
+            onClick={() => setEditingQuery(!editingQuery)}
+          >
+            Edit query
+          </button>
+        )}
         {editable && (
           <button
             type="button"
@@ -59,6 +74,19 @@ export function PanelCard({ panel, result, theme, editable, onEdit }: PanelCardP
             <li key={problem}>{problem}</li>
           ))}
         </ul>
+      )}
+      {editingQuery && panel.sql !== undefined && (
+        <PanelQueryEditor
+          title={panel.title}
+          database={panel.database ?? ''}
+          sql={panel.sql}
+          databases={databases}
+          onCancel={() => setEditingQuery(false)}
+          onSave={(change) => {
+            setEditingQuery(false);
+            onEdit({ kind: 'setPanel', panelIndex: panel.index, panel: change });
+          }}
+        />
       )}
       {chart && (
         <div className="panel-controls">
@@ -124,12 +152,14 @@ export function PanelCard({ panel, result, theme, editable, onEdit }: PanelCardP
         </div>
       )}
       {chart && result === undefined && <div className="panel-status">Running the query…</div>}
-      {result && !result.ok && (
+      {result && !result.ok && editable && (
         <div className="panel-error" role="alert" data-testid="panel-error">
           <strong>The query failed on {panel.database}:</strong>
           <pre>{result.error}</pre>
         </div>
       )}
+      {/* In Restricted Mode nothing ran: the reason, not a failure. */}
+      {result && !result.ok && !editable && <div className="panel-status">{result.error}</div>}
       {chart && data && !data.ok && (
         <div className="panel-error" role="alert" data-testid="panel-error">
           {data.error}

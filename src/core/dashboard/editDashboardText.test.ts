@@ -61,6 +61,21 @@ describe('editDashboardText', () => {
     expect(parsed.panels[0]?.panel).toEqual(panel);
   });
 
+  it("changes a panel's query and title, keeping its chart", () => {
+    const text = edited(TEXT, {
+      kind: 'setPanel',
+      panelIndex: 0,
+      panel: { title: 'Heat', sql: 'SELECT day, city, max(temp) AS temp FROM readings GROUP BY day, city' },
+    });
+    const panel = parseDashboardText(text).panels[0]?.panel;
+    expect(panel).toMatchObject({
+      title: 'Heat',
+      sql: 'SELECT day, city, max(temp) AS temp FROM readings GROUP BY day, city',
+      database: 'weather.sqlite',
+    });
+    expect(panel?.chart).toEqual({ type: 'line', x: 'day', y: 'temp', series: 'city' });
+  });
+
   it('refuses an edit of a panel that is gone, and a text that is not an object', () => {
     expect(editDashboardText(TEXT, { kind: 'setChart', panelIndex: 3, chart: { type: 'bar' } }, LAYOUT)).toMatchObject({ ok: false });
     expect(editDashboardText('[]', { kind: 'removePanel', panelIndex: 0 }, LAYOUT)).toMatchObject({ ok: false });

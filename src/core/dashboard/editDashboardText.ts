@@ -11,6 +11,7 @@ export type DashboardEdit =
       chart: { type?: ChartType; x?: string; y?: string | string[]; series?: string | null };
     }
   | { kind: 'addPanel'; panel: DashboardPanel }
+  | { kind: 'setPanel'; panelIndex: number; panel: { title?: string; database?: string; sql?: string } }
   | { kind: 'removePanel'; panelIndex: number }
   | { kind: 'setRefreshInterval'; value: number | string | null };
 
@@ -54,6 +55,13 @@ export function editDashboardText(text: string, edit: DashboardEdit, layout: Jso
       }
       break;
     }
+    case 'setPanel':
+      if (!panelExists(edit.panelIndex)) return missingPanel(edit.panelIndex);
+      for (const key of ['title', 'database', 'sql'] as const) {
+        const value = edit.panel[key];
+        if (value !== undefined) changes.push([['panels', edit.panelIndex, key], value]);
+      }
+      break;
     case 'addPanel':
       if (findJsonNode(root, ['panels'])?.type !== 'array') changes.push([['panels'], []]);
       changes.push([['panels', panelCount], edit.panel]);

@@ -17,6 +17,9 @@ import { applyDashboardEdit, DASHBOARD_RESTRICTED_REASON } from './applyDashboar
 import { findWorkspaceDatabases, workspaceRootOf } from './findWorkspaceDatabases';
 import { toDashboardDto } from './toDashboardDto';
 
+/** How long the text must be still before a changed panel query runs. */
+const QUERY_DEBOUNCE_MS = 400;
+
 /**
  * One dashboard webview on one `*.dashboard.json` document. Sends the webview the document as it
  * changes, runs the panels' queries (on open, on the refresh interval, on demand, and for a panel
@@ -35,6 +38,7 @@ export class DashboardSession implements vscode.Disposable {
   private timerRunsEvery: number | undefined;
   private running: Promise<void> | undefined;
   private pendingPost: NodeJS.Timeout | undefined;
+  private pendingRun: NodeJS.Timeout | undefined;
   private databases: string[] = [];
   private disposed = false;
   /** What the webview was last told about the document (for diagnosis and tests). */
@@ -62,6 +66,7 @@ export class DashboardSession implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.pendingPost);
+    clearTimeout(this.pendingRun);
     clearInterval(this.timer);
     vscode.Disposable.from(...this.subscriptions).dispose();
   }
@@ -76,9 +81,18 @@ export class DashboardSession implements vscode.Disposable {
     this.pendingPost = setTimeout(() => {
       this.pendingPost = undefined;
       this.postDocument();
-      // A panel whose query changed (or a new panel) runs at once; the others keep their rows.
-      void this.run(false);
+      this.scheduleNewQueries();
     }, 0);
+  }
+
+  /**
+   * A panel whose query changed (or a new panel) runs once the text has been still for a moment,
+   * so that typing SQL in the text editor beside the dashboard does not run every half-typed query.
+   * The other panels keep their rows.
+   */
+  private scheduleNewQueries(): void {
+    clearTimeout(this.pendingRun);
+    this.pendingRun = setTimeout(() => void this.run(false), QUERY_DEBOUNCE_MS);
   }
 
   private parse(): ReturnType<typeof parseDashboardText> {
@@ -131,11 +145,15 @@ export class DashboardSession implements vscode.Disposable {
     while (this.running) await this.running;
     if (this.disposed) return;
     const queries = new Map<string, PanelQuery>();
+    const current = new Set<string>();
     for (const { panel } of this.parse().panels) {
       if (!panel) continue;
       const key = panelQueryKey(panel.database, panel.sql);
+      current.add(key);
       if (all || !this.results.has(key)) queries.set(key, { database: panel.database, sql: panel.sql });
     }
+    // Rows of queries no panel has any more (edited, removed) are let go.
+    for (const key of this.results.keys()) if (!current.has(key)) this.results.delete(key);
     if (queries.size === 0) return;
     this.running = (async () => {
       this.post({ type: 'dashboard/didStartRefresh' });

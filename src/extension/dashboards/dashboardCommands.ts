@@ -1,7 +1,10 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DASHBOARD_FILE_SUFFIX, DASHBOARD_FILE_VERSION, type DashboardFile, type DashboardPanel } from '../../core/dashboard/dashboardFile';
 import { runPanelQueries } from '../../core/dashboard/runPanelQuery';
 import { suggestChart } from '../../core/dashboard/suggestChart';
+import { sqlStatementRanges } from '../../core/sqlite/scanSqlText';
+import type { SqlDocumentBindings } from '../sqliteExplorer/SqlDocumentBindings';
 import { applyDashboardEdit, DASHBOARD_RESTRICTED_REASON } from './applyDashboardEdit';
 import { DashboardEditorProvider } from './DashboardEditorProvider';
 import { findWorkspaceDatabases, workspaceRootOf } from './findWorkspaceDatabases';
@@ -23,6 +26,7 @@ export interface NewDashboardArgs {
  * the dashboard file to add it to.
  */
 export interface AddChartArgs {
+  /** Relative to the workspace folder, or an absolute path inside it. */
   database?: string;
   sql?: string;
   title?: string;
@@ -90,14 +94,14 @@ export async function newDashboardCommand(args: NewDashboardArgs = {}): Promise<
  * first chart (the user changes it on the dashboard). Resolves to the dashboard, or undefined when
  * the user cancelled or the query failed (the error is shown).
  */
-export async function addChartToDashboardCommand(args: AddChartArgs = {}): Promise<vscode.Uri | undefined> {
+export async function addChartToDashboardCommand(args: AddChartArgs = {}, bindings?: SqlDocumentBindings): Promise<vscode.Uri | undefined> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage(DASHBOARD_RESTRICTED_REASON);
     return undefined;
   }
   const sql = args.sql ?? sqlFromActiveEditor() ?? (await askForSql());
   if (sql === undefined || sql.trim() === '') return undefined;
-  const database = args.database ?? (await pickDatabase());
+  const database = args.database ?? databaseOfActiveEditor(bindings) ?? (await pickDatabase());
   if (database === undefined) return undefined;
   const target = args.dashboard !== undefined ? toUri(args.dashboard) : await pickDashboard();
   if (target === undefined) return undefined;
@@ -119,18 +123,38 @@ export async function addChartToDashboardCommand(args: AddChartArgs = {}): Promi
   return target;
 }
 
-async function panelFor(root: string, database: string, sql: string, title: string): Promise<DashboardPanel | { error: string }> {
+async function panelFor(root: string, databasePath: string, sql: string, title: string): Promise<DashboardPanel | { error: string }> {
+  // Callers that hold a database by its file (the SQLite explorer) may pass an absolute path; the
+  // dashboard stores it relative to the workspace folder, so the file works on every clone.
+  const database = path.isAbsolute(databasePath) ? path.relative(root, databasePath).split(path.sep).join('/') : databasePath;
+  if (database.startsWith('..') || path.isAbsolute(database))
+    return {
+      error: `Cannot chart ${databasePath}: it is outside the workspace folder ${root}, and dashboards read only the workspace's databases.`,
+    };
   const [outcome] = await runPanelQueries(root, [{ database, sql }]);
   if (!outcome?.ok) return { error: `Cannot chart this query on ${database}: ${outcome?.error ?? 'no result'}` };
   return { title, database, sql, chart: suggestChart(outcome.columns, outcome.rows) };
 }
 
-/** The selection of the active SQL editor, or its whole text. */
+/** The selection of the active SQL editor, else the statement under its cursor (a panel runs one query). */
 function sqlFromActiveEditor(): string | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'sql') return undefined;
   const selected = editor.document.getText(editor.selection);
-  return selected.trim() !== '' ? selected : editor.document.getText();
+  if (selected.trim() !== '') return selected;
+  const text = editor.document.getText();
+  const cursor = editor.document.offsetAt(editor.selection.active);
+  const statements = sqlStatementRanges(text);
+  const under =
+    statements.find((s) => cursor >= s.start && cursor <= s.end) ?? statements.find((s) => s.start >= cursor) ?? statements.at(-1);
+  return under?.text ?? text;
+}
+
+/** The database the query runner bound the active .sql editor to (an absolute path), if any. */
+function databaseOfActiveEditor(bindings: SqlDocumentBindings | undefined): string | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!bindings || !editor || editor.document.languageId !== 'sql') return undefined;
+  return bindings.get(editor.document.uri);
 }
 
 function askForSql(): Thenable<string | undefined> {

@@ -1,3 +1,4 @@
+// Named to sort after extension.test.ts, whose activation checks must run before anything activates the extension.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -74,12 +75,20 @@ suite('Dagstream: dashboards', () => {
       chart: { type: 'bar', x: 'city', y: 'rain' },
     });
 
+    // The SQLite explorer knows databases by their file: an absolute path is stored workspace-relative.
+    await vscode.commands.executeCommand('dagstream.addChartToDashboard', {
+      database: join(workspaceFolder().fsPath, database),
+      sql: 'SELECT day, temp FROM readings',
+      dashboard: uri,
+    });
+    assert.equal(((await readJson(uri)) as DashboardShape).panels?.[1]?.database, database);
+
     const refused = await vscode.commands.executeCommand<unknown>('dagstream.addChartToDashboard', {
       database,
       sql: 'SELECT nope FROM readings',
       dashboard: uri.fsPath,
     });
     assert.equal(refused, undefined);
-    assert.equal(((await readJson(uri)) as DashboardShape).panels?.length, 1);
+    assert.equal(((await readJson(uri)) as DashboardShape).panels?.length, 2);
   });
 });
