@@ -151,14 +151,15 @@ describe('python operator', () => {
   });
 
   it('times out and kills the subprocesses the code started', async () => {
-    const context = createTestRunContext({ executionTimeoutMs: 1000, killGraceMs: 300 });
+    // 3 s: on a loaded machine Python needs over a second to start and write the pid file.
+    const context = createTestRunContext({ executionTimeoutMs: 3000, killGraceMs: 300 });
     const pidFile = path.join(context.workspaceDir, 'pid');
     const code = `import subprocess, time\ndef main(context):\n    p = subprocess.Popen(["sleep", "100"])\n    open(${JSON.stringify(pidFile)}, "w").write(str(p.pid))\n    time.sleep(100)`;
     const { outcome } = await run(python(code), context);
     expect(outcome).toMatchObject({
       state: 'failed',
       timedOut: true,
-      error: "Timed out after 1s (execution_timeout); the task's process tree was killed",
+      error: "Timed out after 3s (execution_timeout); the task's process tree was killed",
     });
     expect(isProcessAlive(Number(readFileSync(pidFile, 'utf8')), undefined)).toBe(false);
   });
