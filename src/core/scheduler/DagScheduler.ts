@@ -124,6 +124,8 @@ export class DagScheduler {
   private readonly pendingWrites = new Set<TaskInstanceRecord>();
   /** Try rows written behind the same way, the latest record per try. */
   private readonly pendingTries = new Map<string, TaskTryRecord>();
+  /** State changes to announce once their rows are written: "the store already holds the new state". */
+  private readonly pendingEvents: SchedulerEvents['taskStateChanged'][] = [];
   private flushScheduled = false;
   /** Runs created by this scheduler that have no task instance rows yet (nothing to read back). */
   private readonly freshRuns = new WeakSet<DagRunRecord>();
@@ -1035,6 +1037,12 @@ export class DagScheduler {
       this.pendingWrites.delete(ti);
       if (!isUnwritten(ti.state)) this.store.upsertTaskInstance(ti);
     }
+    // Then the state changes are announced, in the order they happened. (A task still waiting in
+    // `scheduled` whose row was left for the next pass is announced now all the same.)
+    if (this.pendingEvents.length > 0) {
+      const events = this.pendingEvents.splice(0);
+      for (const payload of events) this.emit('taskStateChanged', payload);
+    }
     return this.pendingWrites.size === 0;
   }
 
@@ -1073,7 +1081,9 @@ export class DagScheduler {
       const task = active.dag.compiled.taskById.get(ti.taskId);
       for (const child of task?.downstream ?? []) active.dirty.add(child);
     }
-    this.emit('taskStateChanged', {
+    if (this.emitter.listenerCount('taskStateChanged') === 0) return;
+    // Announced once the row is written (see flushWrites): a listener may read the store at once.
+    const payload: SchedulerEvents['taskStateChanged'] = {
       dagId: ti.dagId,
       runId: ti.runId,
       taskId: ti.taskId,
@@ -1082,8 +1092,9 @@ export class DagScheduler {
       tryNumber: ti.tryNumber,
       ...(ti.startDate === undefined ? {} : { startDate: ti.startDate }),
       ...(ti.endDate === undefined ? {} : { endDate: ti.endDate }),
-      ti,
-    });
+      ti: { ...ti },
+    };
+    this.pendingEvents.push(payload);
   }
 }
 
