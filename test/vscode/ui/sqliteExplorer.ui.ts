@@ -56,7 +56,8 @@ async function makeWorkspace(folder: string): Promise<void> {
  * sidebar and sees the database the sqlite3 tool made, its tables with row counts and a table's
  * columns with their keys; opens a .sql file, runs a statement through its "Run…" CodeLens
  * (choosing the database once), sees 100,000 rows in the grid, sorts a column, and sees a
- * typo's error with its line and column. Screenshots in dark and light themes. Fails on any
+ * typo's error with its line and column; shows a table's first rows from the tree and drops a
+ * view after a modal confirmation. Screenshots in dark and light themes. Fails on any
  * CSP violation or script dialog (values are rendered as text).
  */
 export async function runSqliteExplorerUiTest(context: BrowserContext, options: SqliteExplorerUiOptions): Promise<UiTestOutcome> {
@@ -149,6 +150,22 @@ export async function runSqliteExplorerUiTest(context: BrowserContext, options: 
     await expectText(error, 'near "FORM": syntax error', 'the error');
     await expectText(webview.locator('[data-testid="results-error-position"]'), 'Line 10, column 3', 'the error position');
     await shoot('sqlite-error-light.png');
+
+    // 6. The tree's actions: "Show First Rows" inline on cities, then drop the view from the context menu (modal confirmation).
+    const cities = treeRow(view, 'cities');
+    await cities.hover();
+    await cities.locator('.action-label[aria-label="Show First Rows"]').click();
+    const tableWebview = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+    await waitForRows(tableWebview, 4);
+    await expectText(tableWebview.locator('.results-source'), 'first 1,000 rows of table cities', 'the first rows panel');
+    await shoot('sqlite-first-rows-light.png');
+    const hotDays = treeRow(view, 'hot_days');
+    await hotDays.click({ button: 'right' });
+    await page.locator('.context-view .monaco-menu .action-item', { hasText: 'Drop Table…' }).click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await expectText(dialog, 'Drop view "hot_days" from weather.db?', 'the confirmation');
+    await dialog.locator('.monaco-button', { hasText: 'Drop View' }).click();
+    await waitUntil('hot_days to leave the tree', async () => (await hotDays.count()) === 0, 20_000);
 
     await page.waitForTimeout(500);
     if (cspViolations.length > 0) throw new Error(`The webview violated its Content-Security-Policy:\n  ${cspViolations.join('\n  ')}`);
