@@ -181,6 +181,13 @@ export async function runSqliteExplorerUiTest(context: BrowserContext, options: 
     ).trim();
     if (schema !== 'cities,events,sqlite_autoindex_cities_1') throw new Error(`After the drop, sqlite3 lists ${JSON.stringify(schema)}.`);
 
+    // 7. "Run Selection" with the cursor in a statement (no selection) runs that statement.
+    await page.locator('.monaco-editor .view-line', { hasText: 'GROUP BY city' }).click();
+    await runCommandFromPalette(page, 'Dagstream: Run Selection on SQLite Database');
+    const rerun = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+    await waitForRows(rerun, 4);
+    await expectText(rerun.locator('.results-source'), 'queries.sql, line 2', 'the run selection panel');
+
     await page.waitForTimeout(500);
     if (cspViolations.length > 0) throw new Error(`The webview violated its Content-Security-Policy:\n  ${cspViolations.join('\n  ')}`);
     if (dialogs.length > 0) throw new Error(`A script dialog opened (a value was rendered as markup?): ${JSON.stringify(dialogs)}`);
