@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -61,7 +62,7 @@ async function makeWorkspace(folder: string): Promise<void> {
  * CSP violation or script dialog (values are rendered as text).
  */
 export async function runSqliteExplorerUiTest(context: BrowserContext, options: SqliteExplorerUiOptions): Promise<UiTestOutcome> {
-  const name = 'UI: SQLite view, run a .sql statement through its CodeLens, 100,000 rows in the grid, in dark and light themes';
+  const name = 'UI: SQLite view, CodeLens run, 100,000 rows in the grid, sort, error position, first rows, drop, run selection, export CSV, dark and light';
   const started = Date.now();
   await mkdir(options.resultsDir, { recursive: true });
   const page = await context.newPage();
@@ -187,6 +188,23 @@ export async function runSqliteExplorerUiTest(context: BrowserContext, options: 
     const rerun = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
     await waitForRows(rerun, 4);
     await expectText(rerun.locator('.results-source'), 'queries.sql, line 2', 'the run selection panel');
+
+    // 8. Export the rows to CSV through the save dialog (its default name, in the workspace).
+    await rerun.locator('button', { hasText: 'Export CSV' }).click();
+    const saveInput = page.locator('.quick-input-widget .quick-input-box input');
+    await saveInput.waitFor({ timeout: 15_000 });
+    await waitUntil(
+      'the save dialog to propose weather-results.csv',
+      async () => (await saveInput.inputValue()).endsWith('weather-results.csv'),
+      10_000,
+    );
+    await saveInput.press('Enter');
+    await expectText(rerun.locator('.results-report'), 'Exported 4 rows to weather-results.csv', 'the export report');
+    const csv = readFileSync(join(folder, 'weather-results.csv'), 'utf8').split('\r\n');
+    if (csv[0] !== 'city,events,avg_temp' || csv.length !== 6)
+      throw new Error(
+        `The exported CSV starts ${JSON.stringify(csv.slice(0, 2))} and has ${csv.length} lines (expected a header, 4 rows, a final newline).`,
+      );
 
     await page.waitForTimeout(500);
     if (cspViolations.length > 0) throw new Error(`The webview violated its Content-Security-Policy:\n  ${cspViolations.join('\n  ')}`);
