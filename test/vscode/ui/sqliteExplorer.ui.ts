@@ -62,7 +62,8 @@ async function makeWorkspace(folder: string): Promise<void> {
  * CSP violation or script dialog (values are rendered as text).
  */
 export async function runSqliteExplorerUiTest(context: BrowserContext, options: SqliteExplorerUiOptions): Promise<UiTestOutcome> {
-  const name = 'UI: SQLite view, CodeLens run, 100,000 rows in the grid, sort, error position, first rows, drop, run selection, export CSV, dark and light';
+  const name =
+    'UI: SQLite view, CodeLens run, 100,000 rows in the grid, sort, error position, first rows, drop, run selection, export CSV, dark and light';
   const started = Date.now();
   await mkdir(options.resultsDir, { recursive: true });
   const page = await context.newPage();
