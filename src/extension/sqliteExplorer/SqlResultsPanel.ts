@@ -22,6 +22,7 @@ export class SqlResultsPanel implements vscode.Disposable {
   static readonly viewType = 'dagstream.sqlResults';
   private static readonly panels = new Map<string, SqlResultsPanel>();
   private run: SqlResultsRun | undefined;
+  private cancel: AbortController | undefined;
   private source: SqlRunSource = {};
   private readonly disposables: vscode.Disposable[] = [];
   private readonly onRan: (run: SqlResultsRun) => void;
@@ -71,7 +72,10 @@ export class SqlResultsPanel implements vscode.Disposable {
 
   /** Runs `request`, shows the panel and streams the rows to it. Resolves when the run is over. */
   async start(request: SqlRunRequest, source: SqlRunSource): Promise<SqlResultsRun> {
-    const run = new SqlResultsRun(nextRunId++, request);
+    this.cancel?.abort();
+    const cancel = new AbortController();
+    this.cancel = cancel;
+    const run = new SqlResultsRun(nextRunId++, { ...request, signal: cancel.signal });
     // The previous run's rows are released in the database's thread.
     void this.run?.dispose();
     this.run = run;
@@ -104,6 +108,9 @@ export class SqlResultsPanel implements vscode.Disposable {
         return;
       case 'sqlResults/rerun':
         if (this.run) await this.start({ ...this.run.request }, this.source);
+        return;
+      case 'sqlResults/cancel':
+        if (this.run?.runId === command.runId) this.cancel?.abort();
         return;
     }
   }
