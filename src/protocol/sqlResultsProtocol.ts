@@ -75,7 +75,14 @@ export interface RerunCommand {
   type: 'sqlResults/rerun';
 }
 
-export type SqlResultsCommand = SqlResultsReadyCommand | CopyTextCommand | ExportResultsCommand | RevealErrorCommand | RerunCommand;
+/** Stop the run in progress (SQLite is interrupted between rows; what it wrote is rolled back). */
+export interface CancelRunCommand {
+  type: 'sqlResults/cancel';
+  runId: number;
+}
+
+export type SqlResultsCommand =
+  SqlResultsReadyCommand | CopyTextCommand | ExportResultsCommand | RevealErrorCommand | RerunCommand | CancelRunCommand;
 
 // ---- host -> webview ----
 
@@ -146,6 +153,7 @@ export function isSqlResultsCommand(value: unknown): value is SqlResultsCommand 
     case 'sqlResults/export':
       return value.format === 'csv' || value.format === 'json';
     case 'sqlResults/revealError':
+    case 'sqlResults/cancel':
       return Number.isInteger(value.runId);
     default:
       return false;

@@ -202,8 +202,15 @@ export function ResultsGrid({ runId, columns, rows, complete }: Props) {
               role="columnheader"
               aria-sort={sort?.column === c ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
               style={{ width: widths[c] }}
-              title={`${name}: click to sort`}
+              title={`${name}: click (or Enter) to sort`}
+              tabIndex={0}
               onClick={() => toggleSort(c)}
+              onKeyDown={(event) => {
+                if (event.key !== 'Enter' && event.key !== ' ') return;
+                event.preventDefault();
+                event.stopPropagation();
+                toggleSort(c);
+              }}
             >
               <span className="grid-column-name">{name}</span>
               <span className="grid-sort-mark">{sort?.column === c ? (sort.direction === 'asc' ? '▲' : '▼') : ''}</span>

@@ -49,9 +49,15 @@ export function ResultsStatus({ state }: { state: SqlResultsState }) {
           </span>
         ) : null}
         <span className="results-actions">
-          <button type="button" onClick={() => postCommand({ type: 'sqlResults/rerun' })} disabled={state.phase === 'running'}>
-            Run again
-          </button>
+          {state.phase === 'running' ? (
+            <button type="button" onClick={() => postCommand({ type: 'sqlResults/cancel', runId: run.runId })}>
+              Cancel
+            </button>
+          ) : (
+            <button type="button" onClick={() => postCommand({ type: 'sqlResults/rerun' })}>
+              Run again
+            </button>
+          )}
           <button
             type="button"
             onClick={() => postCommand({ type: 'sqlResults/export', format: 'csv' })}

@@ -7,9 +7,11 @@ import type {
   CheckpointStats,
   CloseResult,
   ColumnInfo,
+  CursorExecuteResult,
   DatabaseStatus,
   ExecuteOptions,
   ExecuteResult,
+  ExportFormat,
   ExportRequest,
   ExportResult,
   OpenedDatabaseInfo,
@@ -17,6 +19,7 @@ import type {
   QueryResult,
   RunResult,
   SqlParameters,
+  SqlValue,
   TableInfo,
 } from './sqliteTypes';
 
@@ -91,6 +94,36 @@ export class SqliteDatabase {
   execute(sql: string, params?: SqlParameters, options: ExecuteOptions & { signal?: AbortSignal } = {}): Promise<ExecuteResult> {
     const { checkpoint, signal, ...rest } = options;
     return this.call('execute', { sql, params, options: rest, checkpoint: checkpoint ?? this.defaultCheckpoint }, signal);
+  }
+
+  /**
+   * execute, with the last statement's rows kept in the database's thread instead of sent at once:
+   * the result holds the first `firstPageRows`; fetchCursorRows reads the others page by page,
+   * exportCursorRows writes them all to a file, closeCursor releases them (close releases all).
+   */
+  executeWithCursor(
+    sql: string,
+    params: SqlParameters | undefined,
+    options: ExecuteOptions & { firstPageRows: number; signal?: AbortSignal },
+  ): Promise<CursorExecuteResult> {
+    const { checkpoint, signal, firstPageRows, ...rest } = options;
+    return this.call(
+      'executeToCursor',
+      { sql, params, options: rest, checkpoint: checkpoint ?? this.defaultCheckpoint, firstPageRows },
+      signal,
+    );
+  }
+
+  fetchCursorRows(cursorId: number, offset: number, limit: number): Promise<SqlValue[][]> {
+    return this.call('fetchCursor', { cursorId, offset, limit });
+  }
+
+  exportCursorRows(cursorId: number, columns: string[], format: ExportFormat, file: string): Promise<ExportResult> {
+    return this.call('exportCursor', { cursorId, columns, format, file });
+  }
+
+  closeCursor(cursorId: number): Promise<null> {
+    return this.call('closeCursor', { cursorId });
   }
 
   async prepare(sql: string): Promise<PreparedStatement> {

@@ -21,6 +21,7 @@ import type {
   CheckpointStats,
   CloseResult,
   ColumnInfo,
+  CursorExecuteResult,
   DatabaseStatus,
   ExecuteResult,
   ExportResult,
@@ -32,6 +33,7 @@ import type {
   SqlValue,
   TableInfo,
 } from './sqliteTypes';
+import { writeResultRowsToFile } from './writeResultRowsToFile';
 import { writeRowsToFile } from './writeRowsToFile';
 
 const DEFAULT_LIMIT = 1000;
@@ -77,6 +79,9 @@ export class SqliteEngine implements SqliteOperationHandlers {
   private lastCheckpointError: string | undefined;
   private currentRequest = 0;
   private readonly checkpoints: CheckpointScheduler;
+  /** Rows kept by executeToCursor, until closeCursor or close. */
+  private readonly cursors = new Map<number, SqlValue[][]>();
+  private nextCursorId = 1;
 
   private constructor(
     private readonly sqlJs: SqlJsStatic,
@@ -380,6 +385,51 @@ export class SqliteEngine implements SqliteOperationHandlers {
     }
   }
 
+  // ---- cursors: a big result fetched page by page ----
+
+  async executeToCursor(args: SqliteArgs<'executeToCursor'>): Promise<CursorExecuteResult> {
+    const { firstPageRows, ...rest } = args;
+    const result = await this.execute({ ...rest, options: { ...rest.options, rowsOf: 'last' } });
+    const last = result.statements.at(-1);
+    if (!last) return { ...result, cursorId: undefined };
+    const cursorId = this.nextCursorId++;
+    this.cursors.set(cursorId, last.rows);
+    const statements = [...result.statements.slice(0, -1), { ...last, rows: last.rows.slice(0, firstPageRows) }];
+    return { ...result, statements, cursorId };
+  }
+
+  fetchCursor(args: SqliteArgs<'fetchCursor'>): SqlValue[][] {
+    return this.cursorRows(args.cursorId).slice(args.offset, args.offset + args.limit);
+  }
+
+  async exportCursor(args: SqliteArgs<'exportCursor'>): Promise<ExportResult> {
+    const started = performance.now();
+    const rows = this.cursorRows(args.cursorId);
+    const target = path.resolve(args.file);
+    try {
+      const written = await writeResultRowsToFile(args.columns, rows, args.format, target);
+      return { file: target, ...written, durationMs: performance.now() - started };
+    } catch (error) {
+      throw classifyFileError((error as Error).cause ?? error, target, `export the query's rows from ${this.file} to`);
+    }
+  }
+
+  closeCursor(args: SqliteArgs<'closeCursor'>): null {
+    this.cursors.delete(args.cursorId);
+    return null;
+  }
+
+  private cursorRows(cursorId: number): SqlValue[][] {
+    const rows = this.cursors.get(cursorId);
+    if (!rows)
+      throw new SqliteDatabaseError({
+        kind: 'closed',
+        file: this.file,
+        message: `The rows of result ${cursorId} on ${this.file} were released (closed, or the database was closed). Run the query again.`,
+      });
+    return rows;
+  }
+
   // ---- durability ----
 
   async checkpoint(args: { overwrite: boolean }): Promise<CheckpointStats | null> {
@@ -418,6 +468,7 @@ export class SqliteEngine implements SqliteOperationHandlers {
       discardedChangedRows = this.totalChanges() - this.changesAtSave;
     }
     this.closed = true;
+    this.cursors.clear();
     this.checkpoints.dispose();
     this.db.close();
     this.prepared.clear();

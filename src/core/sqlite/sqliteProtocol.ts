@@ -6,7 +6,9 @@ import type {
   ColumnInfo,
   DatabaseStatus,
   ExecuteOptions,
+  CursorExecuteResult,
   ExecuteResult,
+  ExportFormat,
   ExportRequest,
   ExportResult,
   OpenedDatabaseInfo,
@@ -14,6 +16,7 @@ import type {
   QueryResult,
   RunResult,
   SqlParameters,
+  SqlValue,
   TableInfo,
   TransactionStep,
 } from './sqliteTypes';
@@ -45,6 +48,15 @@ export interface SqliteOperations {
   reload: { args: Record<string, never>; result: OpenedDatabaseInfo };
   status: { args: Record<string, never>; result: DatabaseStatus };
   close: { args: Record<string, never>; result: CloseResult };
+  /** execute, keeping the last statement's rows in the engine: the result holds the first `firstPageRows`. */
+  executeToCursor: {
+    args: { sql: string; params?: SqlParameters; options: ExecuteOptions; checkpoint: CheckpointPolicy; firstPageRows: number };
+    result: CursorExecuteResult;
+  };
+  fetchCursor: { args: { cursorId: number; offset: number; limit: number }; result: SqlValue[][] };
+  /** Writes a cursor's rows (all of them, in order) to a CSV or JSON file. */
+  exportCursor: { args: { cursorId: number; columns: string[]; format: ExportFormat; file: string }; result: ExportResult };
+  closeCursor: { args: { cursorId: number }; result: null };
 }
 
 export type SqliteOperationName = keyof SqliteOperations;

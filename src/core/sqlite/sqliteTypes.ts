@@ -190,3 +190,13 @@ export interface CloseResult {
   /** Changed rows dropped because every write that made them said onClose: false. */
   discardedChangedRows: number;
 }
+
+/**
+ * An execute whose last statement's rows stay where the database runs, fetched page by page: a
+ * 100,000-row result reaches a caller (the results grid's host) without one big message that
+ * would block its thread. `rows` of the last statement hold only the first page.
+ */
+export interface CursorExecuteResult extends ExecuteResult {
+  /** Names the kept rows for fetchCursorRows, exportCursorRows and closeCursor; undefined when nothing ran. */
+  cursorId: number | undefined;
+}

@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { writeResultRowsToFile } from '../../core/sqlite/writeResultRowsToFile';
 import { isSqlResultsCommand, type SqlResultsCommand, type SqlResultsNotification } from '../../protocol/sqlResultsProtocol';
 import { renderWebviewHtml, webviewAssetsRoot } from '../webviews/renderWebviewHtml';
 import { SqlResultsRun, type SqlRunRequest } from './SqlResultsRun';
@@ -23,6 +22,7 @@ export class SqlResultsPanel implements vscode.Disposable {
   static readonly viewType = 'dagstream.sqlResults';
   private static readonly panels = new Map<string, SqlResultsPanel>();
   private run: SqlResultsRun | undefined;
+  private cancel: AbortController | undefined;
   private source: SqlRunSource = {};
   private readonly disposables: vscode.Disposable[] = [];
   private readonly onRan: (run: SqlResultsRun) => void;
@@ -72,7 +72,12 @@ export class SqlResultsPanel implements vscode.Disposable {
 
   /** Runs `request`, shows the panel and streams the rows to it. Resolves when the run is over. */
   async start(request: SqlRunRequest, source: SqlRunSource): Promise<SqlResultsRun> {
-    const run = new SqlResultsRun(nextRunId++, request);
+    this.cancel?.abort();
+    const cancel = new AbortController();
+    this.cancel = cancel;
+    const run = new SqlResultsRun(nextRunId++, { ...request, signal: cancel.signal });
+    // The previous run's rows are released in the database's thread.
+    void this.run?.dispose();
     this.run = run;
     this.source = source;
     this.panel.reveal(undefined, true);
@@ -104,23 +109,27 @@ export class SqlResultsPanel implements vscode.Disposable {
       case 'sqlResults/rerun':
         if (this.run) await this.start({ ...this.run.request }, this.source);
         return;
+      case 'sqlResults/cancel':
+        if (this.run?.runId === command.runId) this.cancel?.abort();
+        return;
     }
   }
 
   private async exportRows(format: 'csv' | 'json'): Promise<void> {
-    const result = this.run?.result;
-    if (!this.run || !result) return;
+    const run = this.run;
+    const result = run?.result;
+    if (!run || !result) return;
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const base = path.basename(this.run.request.databaseLabel).replace(/\.[^.]+$/, '');
+    const base = path.basename(run.request.databaseLabel).replace(/\.[^.]+$/, '');
     const target = await vscode.window.showSaveDialog({
-      title: `Export ${result.rows.length.toLocaleString('en')} rows as ${format.toUpperCase()}`,
+      title: `Export ${result.keptRows.toLocaleString('en')} rows as ${format.toUpperCase()}`,
       saveLabel: 'Export',
       filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
       ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `${base}-results.${format}`) } : {}),
     });
     if (!target) return;
     try {
-      const written = await writeResultRowsToFile(result.columns, result.rows, format, target.fsPath);
+      const written = await run.exportRows(format, target.fsPath);
       await this.post({
         type: 'sqlResults/didReport',
         severity: 'info',
@@ -145,6 +154,8 @@ export class SqlResultsPanel implements vscode.Disposable {
 
   dispose(): void {
     if (SqlResultsPanel.panels.get(this.key) === this) SqlResultsPanel.panels.delete(this.key);
+    void this.run?.dispose();
+    this.run = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }

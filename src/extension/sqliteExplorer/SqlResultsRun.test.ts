@@ -74,4 +74,24 @@ describe('SqlResultsRun', () => {
     expect((newer.at(-1) as DidReceiveRowsNotification).done).toBe(true);
     expect(first.some((m) => m.type === 'sqlResults/didReceiveRows' && m.done)).toBe(false);
   });
+
+  it("stops a long statement in the database worker when its signal aborts (the panel's Cancel)", async () => {
+    const worker = await openSqliteDatabase(path.join(dir, 'long.db'));
+    try {
+      const cancel = new AbortController();
+      const run = new SqlResultsRun(5, {
+        database: worker,
+        databaseLabel: 'long.db',
+        sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n',
+        source: 'q.sql',
+        maxRows: 10,
+        signal: cancel.signal,
+      });
+      setTimeout(() => cancel.abort(), 200);
+      await run.finished;
+      expect(run.error?.kind).toBe('interrupted');
+    } finally {
+      await worker.close();
+    }
+  });
 });

@@ -27,7 +27,11 @@ export type PostNotification = (message: SqlResultsNotification) => PromiseLike<
 
 interface Outcome {
   columns: string[];
-  rows: SqlValue[][];
+  /** The first page; the others stay in the database's thread, under cursorId. */
+  firstPage: SqlValue[][];
+  cursorId: number | undefined;
+  /** Rows kept in all (at most maxRows). */
+  keptRows: number;
   totalRows: number;
   durationMs: number;
   changes: number;
@@ -36,9 +40,10 @@ interface Outcome {
 
 /**
  * One run of SQL for the results panel: runs it through the database service (in its worker, off
- * this thread), keeps the rows for export and for a webview that reloads (no
- * retainContextWhenHidden), and streams them to the webview in pages. Plain Node: the benchmark
- * drives it exactly as the panel does.
+ * this thread), where the rows stay (a cursor) for export and for a webview that reloads (no
+ * retainContextWhenHidden), and streams them to the webview page by page, each page fetched from
+ * the worker: no message ever carries the whole result, so the host never blocks on it. Plain
+ * Node: the benchmark drives it exactly as the panel does.
  */
 export class SqlResultsRun {
   private outcome: Outcome | undefined;
@@ -81,45 +86,70 @@ export class SqlResultsRun {
       return;
     }
     const outcome = this.outcome!;
-    const { rows } = outcome;
+    const total = outcome.keptRows;
+    const fetchPage = (offset: number): Promise<SqlValue[][]> =>
+      offset === 0
+        ? Promise.resolve(outcome.firstPage)
+        : outcome.cursorId === undefined
+          ? Promise.resolve([])
+          : this.request.database.fetchCursorRows(outcome.cursorId, offset, PAGE_ROWS);
     let offset = 0;
-    do {
-      const size = offset === 0 ? FIRST_PAGE_ROWS : PAGE_ROWS;
-      const page = rows.slice(offset, offset + size).map(toCells);
-      const done = offset + size >= rows.length;
+    let page = fetchPage(0);
+    for (;;) {
+      const rows = await page;
+      const next = offset + rows.length;
+      const done = next >= total || rows.length === 0;
+      // The next page is read in the worker while this one is on its way.
+      if (!done) page = fetchPage(next);
       await post({
         type: 'sqlResults/didReceiveRows',
         runId: this.runId,
         columns: outcome.columns,
         offset,
-        rows: page,
+        rows: rows.map(toCells),
         totalRows: outcome.totalRows,
-        rowsToSend: rows.length,
+        rowsToSend: total,
         done,
         durationMs: outcome.durationMs,
         changes: outcome.changes,
         statements: outcome.statements,
       });
-      offset += size;
-      // Let the host serve the editor between pages.
-      if (!done) await new Promise((resolve) => setImmediate(resolve));
-      if (generation !== this.streamGeneration) return;
-    } while (offset < rows.length);
+      if (done || generation !== this.streamGeneration) return;
+      offset = next;
+    }
+  }
+
+  /** Writes every kept row, in the query's order, to a CSV or JSON file (in the database's thread). */
+  async exportRows(format: 'csv' | 'json', file: string): Promise<{ rows: number }> {
+    const outcome = this.outcome;
+    if (!outcome || outcome.cursorId === undefined) throw new Error('This run has no rows to export.');
+    return this.request.database.exportCursorRows(outcome.cursorId, outcome.columns, format, file);
+  }
+
+  /** Releases the rows kept in the database's thread. */
+  async dispose(): Promise<void> {
+    this.streamGeneration++;
+    await this.finished;
+    const cursorId = this.outcome?.cursorId;
+    if (this.outcome) this.outcome.cursorId = undefined;
+    if (cursorId !== undefined) await this.request.database.closeCursor(cursorId).catch(() => undefined);
   }
 
   private async execute(): Promise<void> {
     const { request } = this;
     const started = performance.now();
     try {
-      const result = await request.database.execute(request.sql, undefined, {
-        rowsOf: 'last',
+      const result = await request.database.executeWithCursor(request.sql, undefined, {
+        firstPageRows: FIRST_PAGE_ROWS,
         maxRows: request.maxRows,
         ...(request.signal ? { signal: request.signal } : {}),
       });
       const last = result.statements.at(-1);
       this.outcome = {
         columns: last?.columns ?? [],
-        rows: last?.rows ?? [],
+        firstPage: last?.rows ?? [],
+        cursorId: result.cursorId,
+        keptRows: last ? Math.min(last.totalRows, request.maxRows) : 0,
         totalRows: last?.totalRows ?? 0,
         durationMs: result.durationMs,
         changes: result.changes,

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -56,11 +57,13 @@ async function makeWorkspace(folder: string): Promise<void> {
  * sidebar and sees the database the sqlite3 tool made, its tables with row counts and a table's
  * columns with their keys; opens a .sql file, runs a statement through its "Run…" CodeLens
  * (choosing the database once), sees 100,000 rows in the grid, sorts a column, and sees a
- * typo's error with its line and column. Screenshots in dark and light themes. Fails on any
+ * typo's error with its line and column; shows a table's first rows from the tree and drops a
+ * view after a modal confirmation. Screenshots in dark and light themes. Fails on any
  * CSP violation or script dialog (values are rendered as text).
  */
 export async function runSqliteExplorerUiTest(context: BrowserContext, options: SqliteExplorerUiOptions): Promise<UiTestOutcome> {
-  const name = 'UI: SQLite view, run a .sql statement through its CodeLens, 100,000 rows in the grid, in dark and light themes';
+  const name =
+    'UI: SQLite view, CodeLens run, 100,000 rows in the grid, sort, error position, first rows, drop, run selection, export CSV, dark and light';
   const started = Date.now();
   await mkdir(options.resultsDir, { recursive: true });
   const page = await context.newPage();
@@ -149,6 +152,60 @@ export async function runSqliteExplorerUiTest(context: BrowserContext, options: 
     await expectText(error, 'near "FORM": syntax error', 'the error');
     await expectText(webview.locator('[data-testid="results-error-position"]'), 'Line 10, column 3', 'the error position');
     await shoot('sqlite-error-light.png');
+
+    // 6. The tree's actions: "Show First Rows" inline on cities, then drop the view from the context menu (modal confirmation).
+    const cities = treeRow(view, 'cities');
+    await cities.hover();
+    await cities.locator('.action-label[aria-label="Show First Rows"]').click();
+    const tableWebview = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+    await waitForRows(tableWebview, 4);
+    await expectText(tableWebview.locator('.results-source'), 'first 1,000 rows of table cities', 'the first rows panel');
+    await shoot('sqlite-first-rows-light.png');
+    const hotDays = treeRow(view, 'hot_days');
+    await hotDays.click({ button: 'right' });
+    const dropItem = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Drop Table…' });
+    await dropItem.waitFor();
+    // The menu ignores a mouse-up that comes right after it opened (the right-click's own): pick the item by keyboard.
+    await dropItem.hover();
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('.monaco-dialog-box');
+    await expectText(dialog, 'Drop view "hot_days" from weather.db?', 'the confirmation');
+    await dialog.locator('.monaco-button', { hasText: 'Drop View' }).click();
+    await waitUntil('hot_days to leave the tree', async () => (await hotDays.count()) === 0, 20_000);
+    // Saved to the file: the sqlite3 tool no longer sees the view, and still sees the tables.
+    const schema = execFileSync(
+      'sqlite3',
+      [join(folder, 'weather.db'), 'SELECT group_concat(name) FROM (SELECT name FROM sqlite_schema ORDER BY name)'],
+      {
+        encoding: 'utf8',
+      },
+    ).trim();
+    if (schema !== 'cities,events,sqlite_autoindex_cities_1') throw new Error(`After the drop, sqlite3 lists ${JSON.stringify(schema)}.`);
+
+    // 7. "Run Selection" with the cursor in a statement (no selection) runs that statement.
+    await page.locator('.monaco-editor .view-line', { hasText: 'GROUP BY city' }).click();
+    await runCommandFromPalette(page, 'Dagstream: Run Selection on SQLite Database');
+    const rerun = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+    await waitForRows(rerun, 4);
+    await expectText(rerun.locator('.results-source'), 'queries.sql, line 2', 'the run selection panel');
+
+    // 8. Export the rows to CSV through the save dialog (its default name, in the workspace).
+    await rerun.locator('button', { hasText: 'Export CSV' }).click();
+    const saveInput = page.locator('.quick-input-widget .quick-input-box input');
+    await saveInput.waitFor({ timeout: 15_000 });
+    await waitUntil(
+      'the save dialog to propose weather-results.csv',
+      async () => (await saveInput.inputValue()).endsWith('weather-results.csv'),
+      10_000,
+    );
+    await saveInput.press('Enter');
+    await expectText(rerun.locator('.results-report'), 'Exported 4 rows to weather-results.csv', 'the export report');
+    const csv = readFileSync(join(folder, 'weather-results.csv'), 'utf8').split('\r\n');
+    if (csv[0] !== 'city,events,avg_temp' || csv.length !== 6)
+      throw new Error(
+        `The exported CSV starts ${JSON.stringify(csv.slice(0, 2))} and has ${csv.length} lines (expected a header, 4 rows, a final newline).`,
+      );
 
     await page.waitForTimeout(500);
     if (cspViolations.length > 0) throw new Error(`The webview violated its Content-Security-Policy:\n  ${cspViolations.join('\n  ')}`);
