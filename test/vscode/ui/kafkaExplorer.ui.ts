@@ -156,6 +156,17 @@ export async function runKafkaExplorerUiTest(context: BrowserContext, options: K
     await answerInputBox(page, 'Headers', 'source=ui-test');
     await answerInputBox(page, 'Value', UI_VALUE);
     await expectNotification(page, `Produced a message to ${TOPIC} on ${CLUSTER}`);
+    // The form remembers what was last produced to the topic.
+    await runCommandFromPalette(page, 'Dagstream: Produce Kafka Message');
+    await pickQuickItem(page, TOPIC);
+    const keyBox = page.locator('.quick-input-widget', { hasText: 'Key' }).locator('.quick-input-box input');
+    await waitUntil(
+      'the key box to offer the last key',
+      async () => (await keyBox.inputValue()) === 'paris',
+      10_000,
+      () => keyBox.inputValue(),
+    );
+    await page.keyboard.press('Escape');
     const kcat = spawnSync('kcat', ['-b', broker.bootstrap, '-t', TOPIC, '-P', '-k', 'oslo', '-H', 'origin=kcat', '-H', 'trace=7'], {
       input: `${KCAT_VALUE}\n`,
       encoding: 'utf8',
@@ -240,6 +251,30 @@ export async function runKafkaExplorerUiTest(context: BrowserContext, options: K
     await producer.send(TOPIC, [{ key: 'live', value: '{"city":"Rome","temp_c":38}' }]);
     await producer.close();
     await waitUntil('the live message to appear', async () => (await table.getAttribute('data-row-count')) === '3', 20_000);
+
+    // Start positions: offset 1 on every partition leaves only the second message of the partition
+    // the keys "paris" and "live" hash to; a time in the future leaves nothing yet (an empty state).
+    const status = webview.locator('[data-testid="browse-status"]');
+    await webview.locator('[data-testid="start-kind"]').selectOption('offset');
+    await webview.getByLabel('Start offset').fill('1');
+    await webview.locator('[data-testid="apply"]').click();
+    await waitUntil(
+      '1 message from offset 1',
+      async () => (await table.getAttribute('data-row-count')) === '1',
+      20_000,
+      () => status.innerText(),
+    );
+    if (!(await rows.first().innerText()).includes('live'))
+      throw new Error(`From offset 1 the browser shows ${await rows.first().innerText()}`);
+    await webview.locator('[data-testid="start-kind"]').selectOption('timestamp');
+    const inAnHour = new Date(Date.now() + 3_600_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+    await webview.getByLabel('Start time').fill(inAnHour);
+    await webview.locator('[data-testid="apply"]').click();
+    await webview
+      .locator('[data-testid="empty-state"]', { hasText: 'No messages from this start position yet' })
+      .waitFor({ timeout: 20_000 });
+    await shoot('kafka-browser-empty-dark.png');
+    await webview.locator('[data-testid="start-kind"]').selectOption('earliest');
 
     // A JSON-path filter runs on the host over the whole topic.
     await webview.locator('[data-testid="json-path-filter"]').fill('$.temp_c > 30');
