@@ -360,6 +360,35 @@ export async function runKafkaExplorerUiTest(context: BrowserContext, options: K
     await bigTable.press('Home');
     await activeWebview(page).locator('[data-testid="message-value"]', { hasText: '"seq":' }).waitFor({ timeout: 20_000 });
     await shoot('kafka-browser-100k-dark.png');
+    await runCommandFromPalette(page, 'View: Close Editor');
+
+    // 10. Describe a topic (partitions and configs as a document), delete another through the modal.
+    await runCommandFromPalette(page, 'Dagstream: Describe Kafka Topic');
+    await pickQuickItem(page, TOPIC);
+    const editorText = page.locator('.monaco-editor .view-lines').first();
+    await waitUntil(
+      'the description to list retention.ms=86400000 set on the topic',
+      async () =>
+        /retention\.ms\s*\|\s*86400000\s*\|\s*set on topic/.test(
+          ((await editorText.innerText().catch(() => '')) ?? '').replace(/\u00a0/g, ' '),
+        ),
+      15_000,
+      async () => (await editorText.innerText().catch(() => '')).slice(0, 300),
+    );
+    await shoot('kafka-describe-dark.png');
+    // A read-only document: it closes without asking to be saved.
+    await runCommandFromPalette(page, 'View: Close Editor');
+    await waitUntil('the description to close', async () => (await page.locator('.tabs-container .tab').count()) === 0, 10_000);
+    await runCommandFromPalette(page, 'Dagstream: Delete Kafka Topic');
+    await pickQuickItem(page, BIG_TOPIC);
+    await page
+      .locator('.monaco-dialog-box', { hasText: `Delete topic "${BIG_TOPIC}" from cluster "${CLUSTER}"?` })
+      .waitFor({ timeout: 10_000 });
+    await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Delete Topic' }).click();
+    await expectNotification(page, `Deleted topic ${BIG_TOPIC} from ${CLUSTER}`);
+    await waitUntil('the deleted topic to leave the tree', async () => (await treeRow(view, BIG_TOPIC).count()) === 0, 15_000);
+    const left = (await (await client.admin()).listTopics()).map((t) => t.name);
+    if (left.includes(BIG_TOPIC)) throw new Error(`The broker still has ${BIG_TOPIC}: ${JSON.stringify(left)}`);
 
     await page.waitForTimeout(300);
     if (cspViolations.length > 0) throw new Error(`The webview violated its Content-Security-Policy:\n  ${cspViolations.join('\n  ')}`);
