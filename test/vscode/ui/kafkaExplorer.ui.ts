@@ -390,6 +390,36 @@ export async function runKafkaExplorerUiTest(context: BrowserContext, options: K
     const left = (await (await client.admin()).listTopics()).map((t) => t.name);
     if (left.includes(BIG_TOPIC)) throw new Error(`The broker still has ${BIG_TOPIC}: ${JSON.stringify(left)}`);
 
+    // 11. A SASL cluster: the password box hides what is typed, and editing the cluster later
+    // offers to keep the stored password, which it can only know from VS Code's secret storage.
+    await runCommandFromPalette(page, 'Dagstream: Add Kafka Cluster');
+    await answerInputBox(page, 'Name of the cluster', 'secured');
+    await answerInputBox(page, 'Bootstrap servers', OFFLINE_BROKER);
+    await answerInputBox(page, 'Client id', 'dagstream');
+    await pickQuickItem(page, 'No TLS');
+    await pickQuickItem(page, 'SASL SCRAM-SHA-256');
+    await answerInputBox(page, 'user name', 'etl');
+    await page.locator('.quick-input-widget', { hasText: 'SASL password for etl' }).waitFor({ timeout: 10_000 });
+    const passwordType = await page.locator('.quick-input-box input').getAttribute('type');
+    if (passwordType !== 'password') throw new Error(`The SASL password box is of type ${passwordType}, not password.`);
+    await answerInputBox(page, 'SASL password for etl', 'pw-ui-test');
+    await expectNotification(page, 'Kafka cluster "secured" saved, but connecting failed');
+    await runCommandFromPalette(page, 'Dagstream: Edit Kafka Cluster');
+    await pickQuickItem(page, 'secured');
+    await answerInputBox(page, 'Name of the cluster', 'secured');
+    await answerInputBox(page, 'Bootstrap servers', OFFLINE_BROKER);
+    await answerInputBox(page, 'Client id', 'dagstream');
+    await pickQuickItem(page, 'No TLS');
+    await pickQuickItem(page, 'SASL SCRAM-SHA-256');
+    await answerInputBox(page, 'user name', 'etl');
+    await page.locator('.quick-input-widget', { hasText: 'leave empty to keep the stored one' }).waitFor({ timeout: 10_000 });
+    await shoot('kafka-edit-keeps-password-dark.png');
+    await page.keyboard.press('Escape');
+    await runCommandFromPalette(page, 'Dagstream: Remove Kafka Cluster');
+    await pickQuickItem(page, 'secured');
+    await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Remove Cluster' }).click();
+    await waitUntil('the secured cluster to leave the tree', async () => (await treeRow(view, 'secured').count()) === 0, 10_000);
+
     await page.waitForTimeout(300);
     if (cspViolations.length > 0) throw new Error(`The webview violated its Content-Security-Policy:\n  ${cspViolations.join('\n  ')}`);
     if (dialogs.length > 0) throw new Error(`A script dialog opened: ${JSON.stringify(dialogs)}`);
