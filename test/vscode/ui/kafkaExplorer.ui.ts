@@ -301,7 +301,7 @@ export async function runKafkaExplorerUiTest(context: BrowserContext, options: K
     await member.start(async () => undefined);
     await runCommandFromPalette(page, 'Dagstream: Reset Consumer Group Offsets');
     await pickQuickItem(page, GROUP);
-    await expectNotification(page, `Cannot reset the offsets of consumer group "${GROUP}" on ${CLUSTER}: it is active`, () =>
+    await expectNotification(page, `Group "${GROUP}" is active: Stable, 1 member(s) on ${CLUSTER}`, () =>
       shoot('kafka-reset-refused-light.png'),
     );
     await member.close();
