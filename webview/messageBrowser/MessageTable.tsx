@@ -62,7 +62,9 @@ export function MessageTable({ rows, rowCount, selectedIndex, onSelect, follow }
   return (
     <div className="table" role="grid" aria-rowcount={rowCount + 1} aria-label="Messages">
       <div className="row header" role="row">
-        <span role="columnheader">Partition</span>
+        <span role="columnheader" title="Partition">
+          Part
+        </span>
         <span role="columnheader">Offset</span>
         <span role="columnheader">Timestamp</span>
         <span role="columnheader">Key</span>

@@ -9,7 +9,13 @@ import { MessageBrowserPanel } from './MessageBrowserPanel';
 import { pickCluster, pickTopic } from './pickKafkaTargets';
 import { produceMessageCommand } from './produceMessageCommand';
 import { resetGroupOffsetsCommand } from './resetGroupOffsetsCommand';
-import { createTopicCommand, deleteTopicCommand, describeTopicCommand } from './topicCommands';
+import {
+  createTopicCommand,
+  deleteTopicCommand,
+  describeTopicCommand,
+  TOPIC_DESCRIPTION_SCHEME,
+  TopicDescriptionProvider,
+} from './topicCommands';
 
 /**
  * The Kafka explorer: cluster profiles (secrets in SecretStorage), the "Kafka" view, its
@@ -40,6 +46,7 @@ export function registerKafkaExplorer(context: vscode.ExtensionContext): void {
     tree,
     { dispose: () => setKafkaClientFactory(previousFactory) },
     vscode.window.registerTreeDataProvider(KafkaTreeProvider.viewId, tree),
+    vscode.workspace.registerTextDocumentContentProvider(TOPIC_DESCRIPTION_SCHEME, new TopicDescriptionProvider(connections)),
     command('dagstream.kafka.addCluster', () => editClusterCommand(store, connections)),
     command('dagstream.kafka.editCluster', async (node) => {
       const name = await pickCluster(store, node, 'Edit Kafka Cluster');

@@ -41,8 +41,9 @@ export async function resetGroupOffsetsCommand(
     }
     const description = await admin.describeGroup(groupId);
     if (description.members.length > 0) {
+      onDone(); // the tree may still show the group as it was before its members joined
       void vscode.window.showErrorMessage(
-        `Cannot reset the offsets of consumer group "${groupId}" on ${profileName}: it is active (${description.state}, ${description.members.length} member(s)), and its members would overwrite the reset when they commit. Stop its consumers (the DAG task or the application), then reset.`,
+        `Group "${groupId}" is active: ${description.state}, ${description.members.length} member(s) on ${profileName}. Stop its consumers (the DAG task or the application) and reset again: members would overwrite a reset when they commit.`,
       );
       return;
     }

@@ -136,14 +136,41 @@ export async function describeTopicCommand(
   const admin = await adminFor(connections, profileName, title);
   if (!admin) return;
   try {
-    const description = await admin.describeTopic(topic);
-    const document = await vscode.workspace.openTextDocument({
-      language: 'markdown',
-      content: renderTopicDescription(profileName, description),
-    });
+    // Described first, so that a failure is a message rather than a document saying it.
+    await admin.describeTopic(topic);
+    const document = await vscode.workspace.openTextDocument(topicDescriptionUri(profileName, topic));
     await vscode.window.showTextDocument(document, { preview: true });
   } catch (error) {
     showKafkaError(`Describing topic ${topic} on ${profileName}`, error);
+  }
+}
+
+export const TOPIC_DESCRIPTION_SCHEME = 'dagstream-kafka-topic';
+
+function topicDescriptionUri(profileName: string, topic: string): vscode.Uri {
+  return vscode.Uri.from({
+    scheme: TOPIC_DESCRIPTION_SCHEME,
+    path: `/${encodeURIComponent(profileName)}/${encodeURIComponent(topic)}.md`,
+  });
+}
+
+/**
+ * Topic descriptions as read-only Markdown documents, read from the broker whenever VS Code asks:
+ * they never turn into unsaved files, and reopening one shows the current offsets.
+ */
+export class TopicDescriptionProvider implements vscode.TextDocumentContentProvider {
+  constructor(private readonly connections: KafkaConnections) {}
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const [, profile = '', file = ''] = uri.path.split('/');
+    const profileName = decodeURIComponent(profile);
+    const topic = decodeURIComponent(file.replace(/\.md$/, ''));
+    try {
+      const admin = await (await this.connections.client(profileName)).admin();
+      return renderTopicDescription(profileName, await admin.describeTopic(topic));
+    } catch (error) {
+      return `# Topic ${topic}\n\nCould not describe it on cluster "${profileName}": ${error instanceof Error ? error.message : String(error)}\n`;
+    }
   }
 }
 
