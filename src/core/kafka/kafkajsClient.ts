@@ -101,8 +101,8 @@ const COORDINATOR_RETRY_DEADLINE_MS = 30_000;
 const MAX_JOIN_ATTEMPTS = 8;
 /** Below the broker's default message.max.bytes (1 MiB) with room for batch overhead. */
 const MAX_REQUEST_BYTES_PER_PARTITION = 900_000;
-/** Produce requests of one send() in flight at once (the Java client's default is 5). */
-const MAX_ROUNDS_IN_FLIGHT = 5;
+/** Partitions of one send() written at once, each with one request in flight. */
+const MAX_PARTITIONS_IN_FLIGHT = 8;
 /** Per-record overhead estimate (varints, attributes, header framing) for splitting batches. */
 const RECORD_OVERHEAD_BYTES = 24;
 const TOPIC_METADATA_TTL_MS = 10_000;
@@ -807,32 +807,26 @@ class KafkajsProducer implements KafkaProducer {
     });
 
     const results: ProducedMessage[] = new Array<ProducedMessage>(messages.length);
-    const cursors = new Map<number, number>([...byPartition.keys()].map((p) => [p, 0]));
-    // Rounds of at most MAX_REQUEST_BYTES_PER_PARTITION per partition, one request each: the
-    // broker refuses a partition's batch above message.max.bytes.
-    const rounds: PlannedMessage[][] = [];
-    for (;;) {
-      const round: PlannedMessage[] = [];
-      for (const [partition, list] of byPartition) {
-        let cursor = cursors.get(partition) ?? 0;
-        let bytes = 0;
-        const first = cursor;
-        while (cursor < list.length && (cursor === first || bytes + list[cursor]!.bytes <= MAX_REQUEST_BYTES_PER_PARTITION)) {
-          bytes += list[cursor]!.bytes;
-          round.push(list[cursor]!);
-          cursor++;
+    // Per partition, requests of at most MAX_REQUEST_BYTES_PER_PARTITION: the broker refuses a
+    // partition's batch above message.max.bytes.
+    const chunksByPartition: PlannedMessage[][][] = [];
+    for (const list of byPartition.values()) {
+      const chunks: PlannedMessage[][] = [];
+      let chunk: PlannedMessage[] = [];
+      let bytes = 0;
+      for (const planned of list) {
+        if (chunk.length > 0 && bytes + planned.bytes > MAX_REQUEST_BYTES_PER_PARTITION) {
+          chunks.push(chunk);
+          chunk = [];
+          bytes = 0;
         }
-        cursors.set(partition, cursor);
+        chunk.push(planned);
+        bytes += planned.bytes;
       }
-      if (round.length === 0) break;
-      rounds.push(round);
+      if (chunk.length > 0) chunks.push(chunk);
+      chunksByPartition.push(chunks);
     }
-    // Several rounds in flight at once, as the Java client's max.in.flight.requests.per.connection
-    // (5): waiting for each acknowledgement before the next request left the connection idle for
-    // most of a big send (0.25 of kcat's rate). Requests to a broker share one connection, which
-    // the broker serves in order, so each partition's messages keep the order given. The
-    // idempotent producer keeps one in flight, as kafkajs requires.
-    const sendRound = async (round: PlannedMessage[]): Promise<void> => {
+    const sendChunk = async (round: PlannedMessage[]): Promise<void> => {
       let metadata;
       try {
         metadata = await this.producer.send({
@@ -861,16 +855,24 @@ class KafkajsProducer implements KafkaProducer {
         results[planned.index] = { partition, offset: base === undefined ? null : base + position };
       }
     };
-    const inFlight = this.options.idempotent ? 1 : MAX_ROUNDS_IN_FLIGHT;
-    let next = 0;
+    // Partitions are written side by side, each in order: one request per partition in flight,
+    // up to MAX_PARTITIONS_IN_FLIGHT partitions at once. Waiting for each acknowledgement before
+    // the next request of any partition left the connection idle for most of a big send (a
+    // quarter of kcat's rate); concurrent requests of one partition could be reordered (kafkajs
+    // may write a later send() to the socket first), so a partition never has two. The
+    // idempotent producer keeps one request in flight, as kafkajs requires.
+    const lanes = this.options.idempotent ? 1 : MAX_PARTITIONS_IN_FLIGHT;
+    let nextPartition = 0;
     let failure: unknown;
     const lane = async (): Promise<void> => {
-      while (next < rounds.length && failure === undefined) {
-        const round = rounds[next++]!;
-        await sendRound(round).catch((error: unknown) => void (failure ??= error));
+      while (nextPartition < chunksByPartition.length && failure === undefined) {
+        for (const chunk of chunksByPartition[nextPartition++]!) {
+          if (failure !== undefined) return;
+          await sendChunk(chunk).catch((error: unknown) => void (failure ??= error));
+        }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(inFlight, rounds.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(lanes, chunksByPartition.length) }, lane));
     if (failure !== undefined) throw failure;
     return results;
   }
