@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -144,9 +144,19 @@ const SINK_COLUMNS = compileSinkColumns({
   kafka_offset: { path: '$offset', type: 'INTEGER' },
 });
 
+/**
+ * The database worker as the CLI and the extension start it (dist/, from `npm run build`): run
+ * from source it would load through tsx, whose start-up is no part of a sink's cost.
+ */
+const BUILT_WORKER = path.resolve(__dirname, '..', 'dist', 'sqliteWorker.js');
+const WORKER_NOTE = existsSync(BUILT_WORKER)
+  ? 'database worker from dist/'
+  : 'database worker from TypeScript source (run npm run build first to measure the built one)';
+
 function sinkOptions(topic: string, database: string, extra: Partial<KafkaSinkOptions> = {}): KafkaSinkOptions {
   // The operator's defaults: 500 rows per transaction, a checkpoint every 5 s.
   return {
+    ...(existsSync(BUILT_WORKER) ? { workerScript: BUILT_WORKER } : {}),
     topics: [topic],
     database,
     table: 'events',
@@ -174,24 +184,47 @@ async function sinkEfficiency(client: KafkaClient, work: string): Promise<BenchM
   const topic = await newTopic(client, 'bench-sink');
   await produceEvents(client, topic, SINK_EVENTS, 256);
 
-  // Baseline: the same events read by the same client's consumer and thrown away.
-  const discardStarted = performance.now();
-  const read = await readMessages(client, { topics: [topic], stopAtEnd: true, onMessage: () => undefined });
-  const discardRate = read.count / ((performance.now() - discardStarted) / 1000);
-  if (read.count !== SINK_EVENTS) throw new Error(`the baseline read ${read.count} events, not ${SINK_EVENTS}`);
+  // Baseline: the same events read by the same client's consumer and thrown away. Rounds
+  // alternate so that both see the same moments of a shared machine; the CPU figures (the whole
+  // process: caller and database thread) are blind to how busy the machine is.
+  const discard: { rate: number; cpuRate: number }[] = [];
+  const sink: { rate: number; cpuRate: number }[] = [];
+  for (let round_ = 0; round_ < 3; round_++) {
+    let cpu = process.cpuUsage();
+    const discardStarted = performance.now();
+    const read = await readMessages(client, { topics: [topic], stopAtEnd: true, onMessage: () => undefined });
+    if (read.count !== SINK_EVENTS) throw new Error(`the baseline read ${read.count} events, not ${SINK_EVENTS}`);
+    let used = process.cpuUsage(cpu);
+    discard.push({
+      rate: read.count / ((performance.now() - discardStarted) / 1000),
+      cpuRate: read.count / ((used.user + used.system) / 1e6),
+    });
 
-  const result = await runKafkaSink(client, sinkOptions(topic, path.join(work, 'sink.sqlite'), { stopAtEnd: true }));
-  if (result.rows !== SINK_EVENTS) throw new Error(`the sink stored ${result.rows} rows, not ${SINK_EVENTS}`);
-  const sinkRate = result.rows / (result.durationMs / 1000);
+    cpu = process.cpuUsage();
+    const result = await runKafkaSink(client, sinkOptions(topic, path.join(work, `sink-${round_}.sqlite`), { stopAtEnd: true }));
+    used = process.cpuUsage(cpu);
+    if (result.rows !== SINK_EVENTS) throw new Error(`the sink stored ${result.rows} rows, not ${SINK_EVENTS}`);
+    sink.push({ rate: result.rows / (result.durationMs / 1000), cpuRate: result.rows / ((used.user + used.system) / 1e6) });
+  }
+  const best = (runs: { rate: number; cpuRate: number }[], key: 'rate' | 'cpuRate'): number => Math.max(...runs.map((r) => r[key]));
+  const list = (runs: { rate: number }[]): string => runs.map((r) => Math.round(r.rate)).join(', ');
   return [
     {
       name: 'sink_efficiency_ratio',
-      value: round(sinkRate / discardRate),
+      value: round(best(sink, 'rate') / best(discard, 'rate')),
       unit: 'ratio',
-      baseline: Math.round(discardRate),
-      ratio: round(sinkRate / discardRate),
+      baseline: Math.round(best(discard, 'rate')),
+      ratio: round(best(sink, 'rate') / best(discard, 'rate')),
       target: '>= 0.6',
-      note: `${SINK_EVENTS} pre-produced JSON events (256 B, 3 partitions): kafka.sink exactly-once into SQLite (6 mapped columns, 500 rows per transaction with their offsets, checkpoint every 5 s, final checkpoint included) at ${Math.round(sinkRate)} events/s vs consume-and-discard (readMessages, same client) at ${Math.round(discardRate)} events/s`,
+      note: `${SINK_EVENTS} pre-produced JSON events (256 B, 3 partitions): kafka.sink exactly-once into SQLite (6 mapped columns, 500 rows per transaction with their offsets, checkpoint every 5 s, final checkpoint and opening the database included, ${WORKER_NOTE}) at ${Math.round(best(sink, 'rate'))} events/s vs consume-and-discard (readMessages, same client) at ${Math.round(best(discard, 'rate'))} events/s; best of 3 alternating rounds (sink ${list(sink)}; discard ${list(discard)})`,
+    },
+    {
+      name: 'sink_efficiency_ratio_cpu',
+      value: round(best(sink, 'cpuRate') / best(discard, 'cpuRate')),
+      unit: 'ratio',
+      baseline: Math.round(best(discard, 'cpuRate')),
+      ratio: round(best(sink, 'cpuRate') / best(discard, 'cpuRate')),
+      note: `the same comparison in events per CPU-second of the whole process (sink ${Math.round(best(sink, 'cpuRate'))}, discard ${Math.round(best(discard, 'cpuRate'))}): what a busy machine does not skew`,
     },
   ];
 }

@@ -44,6 +44,8 @@ export interface KafkaSinkOptions {
   readonly progressIntervalMs?: number;
   /** Where the database runs (see openSqliteDatabase); default its worker thread. */
   readonly runIn?: 'worker' | 'thread';
+  /** The database worker's script (see openSqliteDatabase); default the bundle beside this code, else the source. */
+  readonly workerScript?: string;
 }
 
 export type SinkStopReason = 'max-messages' | 'max-time' | 'end' | 'aborted';
@@ -88,7 +90,11 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
     options.checkpointIntervalMs <= 0
       ? { afterTransaction: true, onClose: true }
       : { everyMs: options.checkpointIntervalMs, onClose: true };
-  const db = await openSqliteDatabase(options.database, { checkpoint: policy, ...(options.runIn ? { runIn: options.runIn } : {}) });
+  const db = await openSqliteDatabase(options.database, {
+    checkpoint: policy,
+    ...(options.runIn ? { runIn: options.runIn } : {}),
+    ...(options.workerScript ? { workerScript: options.workerScript } : {}),
+  });
   const statements = buildSinkStatements(table, columns, options.primaryKey, options.deadLetterTable);
   const prepared: PreparedStatement[] = [];
   try {
