@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { runCanvasSuite } from './canvasSuite';
 import { describeMachine, writeBenchReport, type BenchMetric } from './benchResult';
 import { runDagParseSuite } from './dagParseSuite';
+import { runKafkaSuite } from './kafkaSuite';
 import { runSchedulerSuite } from './schedulerSuite';
 import { runSqliteSuite } from './sqliteSuite';
 
@@ -11,6 +12,7 @@ const SUITES: Record<string, () => BenchMetric[] | Promise<BenchMetric[]>> = {
   'dag-parse': runDagParseSuite,
   scheduler: runSchedulerSuite,
   sqlite: runSqliteSuite,
+  kafka: runKafkaSuite,
 };
 
 function formatMetric(m: BenchMetric): string {

@@ -1,11 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaClient, OutgoingMessage } from '../../src/core/kafka/KafkaClient';
+import type { TaskProgress } from '../../src/core/executor/taskExecution';
+import { createTestRunContext } from '../../src/core/executor/createTestRunContext';
+import { createKafkaSinkOperator } from '../../src/core/operators/kafkaSinkOperator';
 import { compileSinkColumns } from '../../src/core/sink/compileSinkColumns';
 import { runKafkaSink, type KafkaSinkOptions } from '../../src/core/sink/runKafkaSink';
 import { createTestTopic, openTestClient, runDagstream, runKcat, testBrokers } from './coreClientSupport';
+import { waitUntil } from './kafkaTestSupport';
 import { uniqueName } from './kafkaTestSupport';
 import { endOffsets, sqlite3, storedOffsets } from './sinkTestSupport';
 
@@ -173,6 +177,55 @@ describe('kafka.sink against the real broker', () => {
     const again = await runKafkaSink(client, options);
     expect(again).toMatchObject({ messages: 0, stoppedBy: 'end' });
     expect(await sqlite3(database, 'SELECT count(*) AS n FROM events_dead')).toEqual([{ n: expectBad }]);
+  });
+
+  it('without a stop condition streams until the run is cancelled, reporting progress about once a second; what it stored is saved', async () => {
+    const topic = await createTestTopic(client, 3);
+    const producer = await client.producer();
+    await producer.send(
+      topic,
+      Array.from({ length: 300 }, (_, n) => ({ value: JSON.stringify({ n }) })),
+    );
+    const context = createTestRunContext({ workspaceDir: workspace, taskId: `stream_${topic.slice(-6)}` });
+    const progress: TaskProgress[] = [];
+    context.reportProgress = (p) => progress.push(p);
+    const running = createKafkaSinkOperator((_name, options) => openTestClient(testBrokers(), options?.logger)).start(
+      {
+        task_id: context.taskId,
+        operator: 'kafka.sink',
+        topics: topic,
+        database: 'stream.sqlite',
+        table: `stream_${topic.slice(-6)}`,
+        columns: { n: { path: '$.n', type: 'INTEGER', required: true } },
+        checkpoint_interval: '10s',
+      },
+      context,
+    );
+    await waitUntil(() => Promise.resolve(progress.some((p) => p.messages === 300)), 30_000, 'progress reports 300 messages');
+    await producer.send(
+      topic,
+      Array.from({ length: 200 }, (_, n) => ({ value: JSON.stringify({ n: 300 + n }) })),
+    );
+    await producer.close();
+    await waitUntil(() => Promise.resolve(progress.some((p) => p.messages === 500)), 30_000, 'progress reports 500 messages');
+    const last = progress.at(-1)!;
+    expect(last).toMatchObject({ messages: 500, lag: 0, deadLetters: 0 });
+    expect(Object.values(last.offsets!).reduce((a, b) => a + b, 0)).toBe(500);
+    running.kill('The run was cancelled.');
+    expect(await running.outcome).toMatchObject({ state: 'failed', error: 'The run was cancelled.' });
+    // The sink saves on its way out (not waiting for the 10 s checkpoint).
+    const table = `stream_${topic.slice(-6)}`;
+    const file = join(workspace, 'stream.sqlite');
+    await waitUntil(
+      // Only once the file exists: the sqlite3 tool would create an empty one, which the sink
+      // then rightly refuses to overwrite as another program's.
+      async () => existsSync(file) && Number((await sqlite3(file, `SELECT count(*) AS n FROM ${table}`))[0]!.n) === 500,
+      15_000,
+      'the 500 rows are in the file',
+    ).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}\n${readFileSync(context.logFile, 'utf8')}`);
+    });
+    expect(await storedOffsets(file, table)).toEqual(await endOffsets(client, topic));
   });
 
   it('stores what kcat produced, keys and headers included', async () => {

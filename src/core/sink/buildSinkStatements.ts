@@ -8,11 +8,17 @@ export interface SinkStatements {
   readonly createTable: string;
   readonly createDeadLetterTable: string;
   readonly createOffsetsTable: string;
+  /**
+   * Refuses (aborts the transaction of) an offset update that does not continue from the stored
+   * offset: with several transactions queued, one that failed must not be skipped over by the
+   * next one of its partition, whose rows would then sit beside a gap.
+   */
+  readonly createOffsetsGuard: string;
   /** One row: the columns' values in mapping order. */
   readonly insertRow: string;
   /** topic, partition, offset, timestamp, key, value, headers (JSON), reason, failed_at. */
   readonly insertDeadLetter: string;
-  /** sink table, topic, partition, next offset, updated_at. */
+  /** sink table, topic, partition, next offset, previous offset (where the batch started), updated_at. */
   readonly storeOffset: string;
   /** The stored next offsets of this sink's table: bind the table name. */
   readonly readOffsets: string;
@@ -57,14 +63,19 @@ export function buildSinkStatements(
       `PRIMARY KEY (topic, partition, "offset"))`,
     createOffsetsTable:
       `CREATE TABLE IF NOT EXISTS ${o} (sink_table TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL, ` +
-      `next_offset INTEGER NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (sink_table, topic, partition))`,
+      `next_offset INTEGER NOT NULL, previous_offset INTEGER, updated_at TEXT NOT NULL, PRIMARY KEY (sink_table, topic, partition))`,
+    createOffsetsGuard:
+      `CREATE TRIGGER IF NOT EXISTS ${quoteIdentifier(`${SINK_OFFSETS_TABLE}_in_order`)} BEFORE UPDATE OF next_offset ON ${o} ` +
+      `WHEN NEW.previous_offset IS NOT OLD.next_offset BEGIN ` +
+      `SELECT RAISE(ABORT, 'kafka.sink: this batch does not continue from the stored offset (a write before it failed); none of it was kept'); END`,
     insertRow: `INSERT INTO ${t} (${names.join(', ')}) VALUES (${placeholders})${upsert}`,
     insertDeadLetter:
       `INSERT OR REPLACE INTO ${d} (topic, partition, "offset", timestamp, key, value, headers, reason, failed_at) ` +
       `VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     storeOffset:
-      `INSERT INTO ${o} (sink_table, topic, partition, next_offset, updated_at) VALUES (?, ?, ?, ?, ?) ` +
-      `ON CONFLICT (sink_table, topic, partition) DO UPDATE SET next_offset = excluded.next_offset, updated_at = excluded.updated_at`,
+      `INSERT INTO ${o} (sink_table, topic, partition, next_offset, previous_offset, updated_at) VALUES (?, ?, ?, ?, ?, ?) ` +
+      `ON CONFLICT (sink_table, topic, partition) DO UPDATE SET next_offset = excluded.next_offset, ` +
+      `previous_offset = excluded.previous_offset, updated_at = excluded.updated_at`,
     readOffsets: `SELECT topic, partition, next_offset FROM ${o} WHERE sink_table = ?`,
   };
 }

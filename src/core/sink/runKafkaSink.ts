@@ -44,6 +44,8 @@ export interface KafkaSinkOptions {
   readonly progressIntervalMs?: number;
   /** Where the database runs (see openSqliteDatabase); default its worker thread. */
   readonly runIn?: 'worker' | 'thread';
+  /** The database worker's script (see openSqliteDatabase); default the bundle beside this code, else the source. */
+  readonly workerScript?: string;
 }
 
 export type SinkStopReason = 'max-messages' | 'max-time' | 'end' | 'aborted';
@@ -64,6 +66,8 @@ export interface KafkaSinkResult {
 const GROUP_COMMIT_INTERVAL_MS = 5000;
 const FINAL_GROUP_COMMIT_TIMEOUT_MS = 5000;
 const CATCH_UP_CHECK_MS = 200;
+/** Transactions handed to the database thread and not yet committed, at most. */
+const MAX_PENDING_TRANSACTIONS = 4;
 
 function key(topic: string, partition: number): string {
   return `${topic}/${partition}`;
@@ -86,11 +90,17 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
     options.checkpointIntervalMs <= 0
       ? { afterTransaction: true, onClose: true }
       : { everyMs: options.checkpointIntervalMs, onClose: true };
-  const db = await openSqliteDatabase(options.database, { checkpoint: policy, ...(options.runIn ? { runIn: options.runIn } : {}) });
+  const db = await openSqliteDatabase(options.database, {
+    checkpoint: policy,
+    ...(options.runIn ? { runIn: options.runIn } : {}),
+    ...(options.workerScript ? { workerScript: options.workerScript } : {}),
+  });
   const statements = buildSinkStatements(table, columns, options.primaryKey, options.deadLetterTable);
   const prepared: PreparedStatement[] = [];
   try {
-    await db.execute(`${statements.createTable};\n${statements.createDeadLetterTable};\n${statements.createOffsetsTable};`);
+    await db.execute(
+      [statements.createTable, statements.createDeadLetterTable, statements.createOffsetsTable, statements.createOffsetsGuard].join(';\n'),
+    );
     const existing = new Set((await db.listColumns(table)).map((c) => c.name));
     const missing = columns.filter((c) => !existing.has(c.name)).map((c) => c.name);
     if (missing.length > 0) {
@@ -129,6 +139,21 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
       }
     }
     const startOffsets = [...next].map(([k, offset]) => ({ ...splitKey(k), offset }));
+    // Every partition gets its row now, so that each batch's offset write is an update the guard checks.
+    const setupTime = new Date().toISOString();
+    await db.transaction([
+      {
+        statement: storeOffset,
+        rows: startOffsets.map((s) => [
+          table,
+          s.topic,
+          s.partition,
+          s.offset,
+          stored.get(key(s.topic, s.partition)) ?? s.offset,
+          setupTime,
+        ]),
+      },
+    ]);
     log(
       'info',
       `Starting at ${startOffsets.map((s) => `${s.topic}[${s.partition}]=${s.offset}${stored.has(key(s.topic, s.partition)) ? '' : ' (earliest)'}`).join(', ')}`,
@@ -205,21 +230,29 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
     if (options.stopAtEnd) timers.push(setInterval(() => caughtUp() && stop('end'), CATCH_UP_CHECK_MS));
     const readsValue = columnsReadValue(columns);
     let failure: unknown;
+    /** Transactions given to the database and not yet settled, oldest first. */
+    const pending: Promise<void>[] = [];
+    let writeFailure: unknown;
+    /** Per partition, the next offset after the last batch handed to the database. */
+    const submittedTo = new Map<string, number>();
+    let submitted = 0;
     try {
       const starting = consumer.start(async (batch, control) => {
         const k = key(batch.topic, batch.partition);
         end.set(k, batch.highWatermark);
         let index = 0;
         while (index < batch.messages.length) {
+          if (writeFailure !== undefined) throw writeFailure;
           if (stoppedBy !== undefined || !control.isActive()) {
             control.resumeAt(batch.messages[index]!.offset);
             return;
           }
           let take = Math.min(options.batchSize, batch.messages.length - index);
-          if (options.maxMessages !== undefined) take = Math.min(take, options.maxMessages - messages);
+          if (options.maxMessages !== undefined) take = Math.min(take, options.maxMessages - submitted);
           const chunk = batch.messages.slice(index, index + take);
           const last = index + take === batch.messages.length;
           const nextOffset = last ? batch.nextOffset : chunk[chunk.length - 1]!.offset + 1;
+          const previousOffset = submittedTo.get(k) ?? next.get(k)!;
           const goodRows: SqlParameters[] = [];
           const badRows: SqlParameters[] = [];
           const now = new Date().toISOString();
@@ -231,21 +264,35 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
           const steps: TransactionStepInput[] = [];
           if (goodRows.length > 0) steps.push({ statement: insertRow, rows: goodRows });
           if (badRows.length > 0) steps.push({ statement: insertDeadLetter, rows: badRows });
-          steps.push({ statement: storeOffset, rows: [[table, batch.topic, batch.partition, nextOffset, now]] });
-          await db.transaction(steps);
-          next.set(k, nextOffset);
-          messages += chunk.length;
-          rows += goodRows.length;
-          deadLetters += badRows.length;
-          options.onCommitted?.({ messages: chunk, rows: goodRows.length, deadLetters: badRows.length });
+          steps.push({ statement: storeOffset, rows: [[table, batch.topic, batch.partition, nextOffset, previousOffset, now]] });
+          // Not awaited here: the next batch is fetched and parsed while the database thread
+          // writes this one. The database runs transactions in the order they were given, and
+          // the offsets guard refuses any that would skip over one that failed.
+          const write = db.transaction(steps).then(
+            () => {
+              next.set(k, nextOffset);
+              messages += chunk.length;
+              rows += goodRows.length;
+              deadLetters += badRows.length;
+              options.onCommitted?.({ messages: chunk, rows: goodRows.length, deadLetters: badRows.length });
+              if (options.stopAtEnd && caughtUp()) stop('end');
+            },
+            (error: unknown) => {
+              writeFailure ??= error;
+              onStop();
+            },
+          );
+          pending.push(write);
+          submittedTo.set(k, nextOffset);
+          submitted += chunk.length;
           index += take;
-          if (options.maxMessages !== undefined && messages >= options.maxMessages) {
+          while (pending.length > MAX_PENDING_TRANSACTIONS) await pending.shift();
+          if (options.maxMessages !== undefined && submitted >= options.maxMessages) {
             stop('max-messages');
             if (!last) control.resumeAt(nextOffset);
             return;
           }
         }
-        if (options.stopAtEnd && caughtUp()) stop('end');
       });
       starting.catch(() => undefined);
       const joined = await Promise.race([starting.then(() => true), stopped.then(() => false)]);
@@ -259,9 +306,11 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
     } finally {
       for (const timer of timers) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      // Waits for the transaction in flight: what is in the database and what was counted agree.
       await consumer.close();
+      // Every transaction handed over settles: what is in the database and what was counted agree.
+      await Promise.all(pending);
     }
+    failure ??= writeFailure;
     if (failure !== undefined) throw failure;
     await db.checkpoint();
     report();
