@@ -110,7 +110,8 @@ describe('kafka.produce', () => {
     const started = Date.now();
     running.kill('Killed by the user');
     expect(await running.outcome).toEqual({ state: 'failed', error: 'Killed by the user' });
-    expect(Date.now() - started).toBeLessThan(500);
+    // The request never answers: only a prompt stop ends the try (loose bound for a loaded machine).
+    expect(Date.now() - started).toBeLessThan(3000);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(fake.closed()).toBe(true);
   });

@@ -50,8 +50,10 @@ describe('openSqliteDatabase (worker thread)', () => {
     const stats = await db.checkpoint();
     loop.disable();
     expect(stats!.bytes).toBeGreaterThan(40_000_000);
-    // The export alone takes tens of milliseconds on this thread's clock; here it runs elsewhere.
-    expect(loop.max / 1e6).toBeLessThan(50);
+    // Done on this thread, exporting and writing 40 MB blocks it for about a second; in the worker
+    // it does not. The bound is loose because test machines are shared: the real figure is the
+    // sqlite benchmark's snapshot_event_loop_max_delay_ms.
+    expect(loop.max / 1e6).toBeLessThan(500);
     await db.close();
   }, 60_000);
 
