@@ -1,9 +1,18 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { setTheme, THEMES } from './workbenchThemes';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import type { UiTestOutcome } from './newDag.ui';
-import { activeWebview, answerInputBox, cspViolation, openWorkbench, pickQuickItem, runCommandFromPalette, waitUntil } from './workbenchUi';
+import {
+  activeWebview,
+  answerInputBox,
+  openWorkbench,
+  pickQuickItem,
+  runCommandFromPalette,
+  waitUntil,
+  openUiTestPage,
+} from './workbenchUi';
 
 export interface CanvasEditingUiOptions {
   /** code-server's workbench URL with the (empty, temp) workspace folder opened (`?folder=`). */
@@ -11,13 +20,6 @@ export interface CanvasEditingUiOptions {
   /** Screenshots go here: `canvas-*.png`, `failure-canvas-editing.png`. */
   readonly resultsDir: string;
 }
-
-/** Colour theme ids and the class VS Code puts on a webview's body for each. */
-export const THEMES = {
-  dark: { label: 'Dark Modern', bodyClass: 'vscode-dark', workbenchClass: 'vs-dark' },
-  light: { label: 'Light Modern', bodyClass: 'vscode-light', workbenchClass: 'vs' },
-  highContrast: { label: 'Dark High Contrast', bodyClass: 'vscode-high-contrast', workbenchClass: 'hc-black' },
-} as const;
 
 /** The id a task from the palette gets: `<operator>_1` for the first of its kind. */
 const HTTP = 'http_1';
@@ -36,24 +38,7 @@ const HOSTILE_ID = '<img src=x onerror=alert(1)>';
 export async function runCanvasEditingUiTest(context: BrowserContext, options: CanvasEditingUiOptions): Promise<UiTestOutcome> {
   const name = 'UI: draw a pipeline on the canvas, fill a form, undo and redo, in light and dark themes';
   const started = Date.now();
-  await mkdir(options.resultsDir, { recursive: true });
-  const page = await context.newPage();
-  const cspViolations: string[] = [];
-  const dialogs: string[] = [];
-  page.on('console', (message) => {
-    const violation = cspViolation(message);
-    if (violation) cspViolations.push(violation);
-  });
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  const screenshots: string[] = [];
-  const shoot = async (file: string): Promise<void> => {
-    const path = join(options.resultsDir, file);
-    await page.screenshot({ path });
-    screenshots.push(path);
-  };
+  const { page, cspViolations, dialogs, screenshots, shoot } = await openUiTestPage(context, options.resultsDir);
   try {
     await openWorkbench(page, options.workbenchUrl);
     await setTheme(page, THEMES.dark);
@@ -262,40 +247,6 @@ async function link(page: Page, webview: FrameLocator, source: string, target: s
   await page.mouse.down();
   await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
   await page.mouse.up();
-}
-
-/**
- * Picks a colour theme as a user does ("Preferences: Color Theme"), and waits until the workbench,
- * and the canvas when given, show it. (Writing settings.json instead is not picked up reliably by
- * code-server once a second window has opened.) The picker lists installed themes only after a
- * moment, and does not refilter what was typed before: so wait for the list, then type.
- */
-export async function setTheme(page: Page, theme: (typeof THEMES)[keyof typeof THEMES], webview?: FrameLocator): Promise<void> {
-  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    await runCommandFromPalette(page, 'Preferences: Color Theme');
-    try {
-      await waitUntil('the colour themes to be listed', async () => (await rows.count()) > 3, 5_000);
-      break;
-    } catch (error) {
-      // Opened before the extension host listed the themes: the picker never refreshes; reopen it.
-      if (Date.now() > deadline) throw error;
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(1_000);
-    }
-  }
-  await pickQuickItem(page, theme.label);
-  const workbench = page.locator('.monaco-workbench');
-  await waitUntil(
-    `the workbench to switch to ${theme.label}`,
-    async () => ((await workbench.getAttribute('class')) ?? '').split(/\s+/).includes(theme.workbenchClass),
-    10_000,
-    async () => `workbench classes: ${await workbench.getAttribute('class')}`,
-  );
-  if (webview) await webview.locator(`body.${theme.bodyClass}`).waitFor({ timeout: 15_000 });
-  // Let React Flow and the web components repaint with the new colours.
-  await new Promise((resolve) => setTimeout(resolve, 500));
 }
 
 /** A DAG file whose task id is HTML, written straight into the workspace folder. */

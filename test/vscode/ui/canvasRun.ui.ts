@@ -1,10 +1,10 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { setTheme, THEMES } from './workbenchThemes';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { BrowserContext, Frame, FrameLocator, Locator, Page } from 'playwright-core';
-import { setTheme, THEMES } from './canvasEditing.ui';
 import type { UiTestOutcome } from './newDag.ui';
-import { activeWebview, cspViolation, pickQuickItem, runCommandFromPalette, waitUntil } from './workbenchUi';
+import { activeWebview, pickQuickItem, runCommandFromPalette, waitUntil, openUiTestPage } from './workbenchUi';
 
 export interface CanvasRunUiOptions {
   /** code-server's workbench URL with the (temp) workspace folder opened (`?folder=`). */
@@ -27,25 +27,8 @@ const FIX_FILE = 'flaky-fixed.txt';
 export async function runCanvasRunUiTest(context: BrowserContext, options: CanvasRunUiOptions): Promise<UiTestOutcome> {
   const name = 'UI: trigger a run on the canvas, watch states live, read the failed log, clear and re-run, light and dark';
   const started = Date.now();
-  await mkdir(options.resultsDir, { recursive: true });
   const folder = new URL(options.workbenchUrl).searchParams.get('folder');
-  const page = await context.newPage();
-  const cspViolations: string[] = [];
-  const dialogs: string[] = [];
-  page.on('console', (message) => {
-    const violation = cspViolation(message);
-    if (violation) cspViolations.push(violation);
-  });
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  const screenshots: string[] = [];
-  const shoot = async (file: string): Promise<void> => {
-    const path = join(options.resultsDir, file);
-    await page.screenshot({ path });
-    screenshots.push(path);
-  };
+  const { page, cspViolations, dialogs, screenshots, shoot } = await openUiTestPage(context, options.resultsDir);
   try {
     if (!folder) throw new Error(`The workbench URL ${options.workbenchUrl} names no folder.`);
     await writeFile(join(folder, DAG_FILE), `${JSON.stringify(opsDag(join(folder, FIX_FILE)), null, 2)}\n`);

@@ -1,10 +1,11 @@
+import { setTheme, THEMES } from './workbenchThemes';
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+import type { BrowserContext, FrameLocator, Locator } from 'playwright-core';
 import type { UiTestOutcome } from './newDag.ui';
-import { activeWebview, cspViolation, openWorkbench, pickQuickItem, runCommandFromPalette, waitUntil } from './workbenchUi';
+import { activeWebview, openWorkbench, pickQuickItem, runCommandFromPalette, waitUntil, openUiTestPage } from './workbenchUi';
 
 export interface DashboardUiOptions {
   /** code-server's workbench URL with the (temp) workspace folder opened (`?folder=`). */
@@ -12,12 +13,6 @@ export interface DashboardUiOptions {
   /** Screenshots go here: `dashboard-*.png`, `failure-dashboard.png`. */
   readonly resultsDir: string;
 }
-
-const THEMES = {
-  dark: { label: 'Dark Modern', bodyClass: 'vscode-dark', workbenchClass: 'vs-dark' },
-  light: { label: 'Light Modern', bodyClass: 'vscode-light', workbenchClass: 'vs' },
-  highContrast: { label: 'Dark High Contrast', bodyClass: 'vscode-high-contrast', workbenchClass: 'hc-black' },
-} as const;
 
 /** A city name that would run script if the dashboard rendered values as HTML. */
 const HOSTILE_CITY = '<img src=x onerror=alert(1)>';
@@ -33,24 +28,7 @@ export async function runDashboardUiTest(context: BrowserContext, options: Dashb
   const name =
     'UI: a dashboard over a sqlite3 database draws its charts, refreshes, switches chart type, adds a panel, in light, dark and high-contrast themes';
   const started = Date.now();
-  await mkdir(options.resultsDir, { recursive: true });
-  const page = await context.newPage();
-  const cspViolations: string[] = [];
-  const dialogs: string[] = [];
-  page.on('console', (message) => {
-    const violation = cspViolation(message);
-    if (violation) cspViolations.push(violation);
-  });
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  const screenshots: string[] = [];
-  const shoot = async (file: string): Promise<void> => {
-    const path = join(options.resultsDir, file);
-    await page.screenshot({ path });
-    screenshots.push(path);
-  };
+  const { page, cspViolations, dialogs, screenshots, shoot } = await openUiTestPage(context, options.resultsDir);
   try {
     const folder = workspaceFolderOf(options.workbenchUrl);
     const database = join(folder, 'data', 'weather.sqlite');
@@ -269,30 +247,4 @@ async function paintedPixels(canvas: Locator): Promise<number> {
     for (let i = 3; i < pixels.length; i += 4) if ((pixels[i] ?? 0) > 0) painted++;
     return painted;
   });
-}
-
-/** Picks a colour theme as a user does, and waits until the workbench (and the webview, when given) show it. */
-async function setTheme(page: Page, theme: (typeof THEMES)[keyof typeof THEMES], webview?: FrameLocator): Promise<void> {
-  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    await runCommandFromPalette(page, 'Preferences: Color Theme');
-    try {
-      await waitUntil('the colour themes to be listed', async () => (await rows.count()) > 3, 5_000);
-      break;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(1_000);
-    }
-  }
-  await pickQuickItem(page, theme.label);
-  const workbench = page.locator('.monaco-workbench');
-  await waitUntil(
-    `the workbench to switch to ${theme.label}`,
-    async () => ((await workbench.getAttribute('class')) ?? '').split(/\s+/).includes(theme.workbenchClass),
-    10_000,
-  );
-  if (webview) await webview.locator(`body.${theme.bodyClass}`).waitFor({ timeout: 15_000 });
-  await new Promise((resolve) => setTimeout(resolve, 500));
 }

@@ -1,16 +1,25 @@
+import { setTheme, THEMES } from './workbenchThemes';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import type { BrowserContext, Frame, FrameLocator, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Frame, Locator, Page } from 'playwright-core';
 import { isKafkaBrokerProcess, startKafkaBroker, stopKafkaBroker } from '../../../scripts/kafka/kafkaBroker';
 import type { KafkaClient, KafkaConsumer } from '../../../src/core/kafka/KafkaClient';
 import { createKafkaClient } from '../../../src/core/kafka/openKafkaClient';
 import { readMessages } from '../../../src/core/kafka/readMessages';
 import type { UiTestOutcome } from './newDag.ui';
-import { activeWebview, answerInputBox, cspViolation, openWorkbench, pickQuickItem, runCommandFromPalette, waitUntil } from './workbenchUi';
+import {
+  activeWebview,
+  answerInputBox,
+  openWorkbench,
+  pickQuickItem,
+  runCommandFromPalette,
+  waitUntil,
+  openUiTestPage,
+} from './workbenchUi';
 
 export interface KafkaExplorerUiOptions {
   /** code-server's workbench URL with the (empty, temp) workspace folder opened. */
@@ -29,11 +38,6 @@ const OFFLINE_BROKER = '127.0.0.1:1';
 /** A value that would render bold if the browser treated Kafka data as HTML. */
 const UI_VALUE = '{"city":"Paris","temp_c":31.5,"note":"<b>not bold</b>"}';
 const KCAT_VALUE = '{"city":"Oslo","temp_c":-3,"alerts":["ice"]}';
-
-const THEMES = {
-  dark: { label: 'Dark Modern', bodyClass: 'vscode-dark', workbenchClass: 'vs-dark' },
-  light: { label: 'Light Modern', bodyClass: 'vscode-light', workbenchClass: 'vs' },
-} as const;
 
 /**
  * A data engineer's Kafka minute, against a real broker started for the test (and stopped by its
@@ -61,25 +65,9 @@ export async function runKafkaExplorerUiTest(context: BrowserContext, options: K
     }
   };
   process.once('exit', killOnExit);
-  const page = await context.newPage();
-  const cspViolations: string[] = [];
-  const dialogs: string[] = [];
-  page.on('console', (message) => {
-    const violation = cspViolation(message);
-    if (violation) cspViolations.push(violation);
-  });
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
+  const { page, cspViolations, dialogs, screenshots, shoot } = await openUiTestPage(context, options.resultsDir);
   let client: KafkaClient | undefined;
   let member: KafkaConsumer | undefined;
-  const screenshots: string[] = [];
-  const shoot = async (file: string): Promise<void> => {
-    const path = join(options.resultsDir, file);
-    await page.screenshot({ path });
-    screenshots.push(path);
-  };
   try {
     const broker = await startKafkaBroker({ dataDir });
     pid = broker.pid;
@@ -568,27 +556,4 @@ async function expectNotification(page: Page, text: string, whileShown?: () => P
   await page.waitForTimeout(300);
   await whileShown?.();
   await runCommandFromPalette(page, 'Notifications: Clear All Notifications');
-}
-
-async function setTheme(page: Page, theme: (typeof THEMES)[keyof typeof THEMES], webview?: FrameLocator): Promise<void> {
-  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    await runCommandFromPalette(page, 'Preferences: Color Theme');
-    try {
-      await waitUntil('the colour themes to be listed', async () => (await rows.count()) > 3, 5_000);
-      break;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(1_000);
-    }
-  }
-  await pickQuickItem(page, theme.label);
-  const workbench = page.locator('.monaco-workbench');
-  await waitUntil('the workbench to switch theme', async () =>
-    ((await workbench.getAttribute('class')) ?? '').split(/\s+/).includes(theme.workbenchClass),
-  );
-  if (webview) await webview.locator(`body.${theme.bodyClass}`).waitFor({ timeout: 15_000 });
-  await page.waitForTimeout(500);
 }

@@ -1,11 +1,12 @@
+import { setTheme, THEMES } from './workbenchThemes';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+import type { BrowserContext, FrameLocator, Locator } from 'playwright-core';
 import type { UiTestOutcome } from './newDag.ui';
-import { activeWebview, cspViolation, openWorkbench, pickQuickItem, runCommandFromPalette, waitUntil } from './workbenchUi';
+import { activeWebview, openWorkbench, pickQuickItem, runCommandFromPalette, waitUntil, openUiTestPage } from './workbenchUi';
 
 export interface SqliteExplorerUiOptions {
   /** code-server's workbench URL (`?folder=`); the test opens a folder of its own inside that one. */
@@ -13,11 +14,6 @@ export interface SqliteExplorerUiOptions {
   /** Screenshots go here: `sqlite-*.png`, `failure-sqlite.png`. */
   readonly resultsDir: string;
 }
-
-const THEMES = {
-  dark: { label: 'Dark Modern', bodyClass: 'vscode-dark', workbenchClass: 'vs-dark' },
-  light: { label: 'Light Modern', bodyClass: 'vscode-light', workbenchClass: 'vs' },
-} as const;
 
 const EVENT_ROWS = 100_000;
 /** A city name that would run script if the grid rendered values as markup. */
@@ -65,24 +61,7 @@ export async function runSqliteExplorerUiTest(context: BrowserContext, options: 
   const name =
     'UI: SQLite view, CodeLens run, 100,000 rows in the grid, sort, error position, first rows, drop, run selection, export CSV, dark and light';
   const started = Date.now();
-  await mkdir(options.resultsDir, { recursive: true });
-  const page = await context.newPage();
-  const cspViolations: string[] = [];
-  const dialogs: string[] = [];
-  page.on('console', (message) => {
-    const violation = cspViolation(message);
-    if (violation) cspViolations.push(violation);
-  });
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  const screenshots: string[] = [];
-  const shoot = async (file: string): Promise<void> => {
-    const path = join(options.resultsDir, file);
-    await page.screenshot({ path });
-    screenshots.push(path);
-  };
+  const { page, cspViolations, dialogs, screenshots, shoot } = await openUiTestPage(context, options.resultsDir);
   try {
     const url = new URL(options.workbenchUrl);
     const folder = join(url.searchParams.get('folder') ?? '', 'sqlite-workspace');
@@ -251,27 +230,4 @@ async function waitForRows(webview: FrameLocator, rows: number): Promise<void> {
         .catch(() => '?')}`,
   );
   await grid.locator('[role="row"][data-row-index]').first().waitFor({ timeout: 10_000 });
-}
-
-async function setTheme(page: Page, theme: (typeof THEMES)[keyof typeof THEMES], webview?: FrameLocator): Promise<void> {
-  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    await runCommandFromPalette(page, 'Preferences: Color Theme');
-    try {
-      await waitUntil('the colour themes to be listed', async () => (await rows.count()) > 3, 5_000);
-      break;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(1_000);
-    }
-  }
-  await pickQuickItem(page, theme.label);
-  const workbench = page.locator('.monaco-workbench');
-  await waitUntil(`the workbench to switch to ${theme.label}`, async () =>
-    ((await workbench.getAttribute('class')) ?? '').split(/\s+/).includes(theme.workbenchClass),
-  );
-  if (webview) await webview.locator(`body.${theme.bodyClass}`).waitFor({ timeout: 15_000 });
-  await page.waitForTimeout(500);
 }

@@ -1,4 +1,6 @@
-import type { ConsoleMessage, FrameLocator, Page } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BrowserContext, ConsoleMessage, FrameLocator, Page } from 'playwright-core';
 
 /**
  * Workbench gestures shared by the UI tests, with selectors that work on VS Code 1.100 and 1.139
@@ -109,4 +111,38 @@ export async function waitUntil(
 
 export function expectEqual(actual: string | null, expected: string, what: string): void {
   if (actual !== expected) throw new Error(`${what} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}.`);
+}
+
+/** A fresh workbench page for one UI test, with what every test watches for and a screenshot helper. */
+export interface UiTestPage {
+  readonly page: Page;
+  /** Content-Security-Policy violations the webviews reported: a test fails on any. */
+  readonly cspViolations: string[];
+  /** Dialogs that opened (an `alert` from injected markup would be one); dismissed at once. */
+  readonly dialogs: string[];
+  readonly screenshots: string[];
+  /** Saves a screenshot of the page under the results folder and remembers its path. */
+  shoot(file: string): Promise<void>;
+}
+
+export async function openUiTestPage(context: BrowserContext, resultsDir: string): Promise<UiTestPage> {
+  await mkdir(resultsDir, { recursive: true });
+  const page = await context.newPage();
+  const cspViolations: string[] = [];
+  const dialogs: string[] = [];
+  page.on('console', (message) => {
+    const violation = cspViolation(message);
+    if (violation) cspViolations.push(violation);
+  });
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  const screenshots: string[] = [];
+  const shoot = async (file: string): Promise<void> => {
+    const path = join(resultsDir, file);
+    await page.screenshot({ path });
+    screenshots.push(path);
+  };
+  return { page, cspViolations, dialogs, screenshots, shoot };
 }
