@@ -46,8 +46,8 @@ describe('bash operator', () => {
     expect(interleaved.outcome.xcom).toBe('five');
   });
 
-  it('pushes no XCom when nothing is printed', async () => {
-    expect((await run(bash('true'))).outcome).toEqual({ state: 'success', exitCode: 0 });
+  it('pushes an empty XCom when nothing is printed, as Airflow does', async () => {
+    expect((await run(bash('true'))).outcome).toEqual({ state: 'success', exitCode: 0, xcom: '' });
   });
 
   it('renders templates first and sets the AIRFLOW_CTX_* variables', async () => {

@@ -12,9 +12,9 @@ const DEFAULT_SKIP_EXIT_CODES: readonly number[] = [99];
 
 /**
  * Airflow's BashOperator: runs `bash_command` with `bash -c` in its own process group.
- * Exit 0 succeeds with the last non-blank line of output as its XCom (none when nothing was
- * printed). Output is stdout and stderr together, in the order they were printed, as Airflow
- * reads them (its SubprocessHook sends stderr to stdout): a warning printed on stderr after the
+ * Exit 0 succeeds with the last non-blank line of output as its XCom (an empty string when
+ * nothing was printed, as Airflow's SubprocessHook returns). Output is stdout and stderr
+ * together, in the order they were printed, as Airflow reads them (its SubprocessHook sends stderr to stdout): a warning printed on stderr after the
  * result is the XCom there too. An exit code listed in `skip_on_exit_code` (default 99; `null`
  * for none) skips the task; any other code fails it.
  *
@@ -57,7 +57,7 @@ export const bashOperator: Operator = {
       captureLastLine: true,
       startFailureHint: 'Install bash or set "dagstream.bashPath" to its location.',
       interpretExit: ({ exitCode, signal, lastLine }): TaskOutcome => {
-        if (exitCode === 0) return { state: 'success', exitCode, ...(lastLine === undefined ? {} : { xcom: lastLine }) };
+        if (exitCode === 0) return { state: 'success', exitCode, xcom: lastLine ?? '' };
         if (exitCode === null) return { state: 'failed', error: `Bash command was killed by ${signal ?? 'a signal'}` };
         if (skipCodes.includes(exitCode))
           return { state: 'skipped', exitCode, message: `Bash command exited with code ${exitCode} (skip_on_exit_code)` };
