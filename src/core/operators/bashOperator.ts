@@ -14,8 +14,8 @@ const DEFAULT_SKIP_EXIT_CODES: readonly number[] = [99];
  * Airflow's BashOperator: runs `bash_command` with `bash -c` in its own process group.
  * Exit 0 succeeds with the last non-blank line of output as its XCom (an empty string when
  * nothing was printed, as Airflow's SubprocessHook returns). Output is stdout and stderr
- * together, in the order they were printed, as Airflow reads them (its SubprocessHook sends stderr to stdout): a warning printed on stderr after the
- * result is the XCom there too. An exit code listed in `skip_on_exit_code` (default 99; `null`
+ * together, in the order they were printed, as Airflow reads them (its SubprocessHook sends
+ * stderr to stdout): a warning printed on stderr after the result is the XCom there too. An exit code listed in `skip_on_exit_code` (default 99; `null`
  * for none) skips the task; any other code fails it.
  *
  * Environment, exactly as Airflow: no `env` inherits the engine's environment; `env` with
