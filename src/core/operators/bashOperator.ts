@@ -15,8 +15,9 @@ const DEFAULT_SKIP_EXIT_CODES: readonly number[] = [99];
  * Exit 0 succeeds with the last non-blank line of output as its XCom (an empty string when
  * nothing was printed, as Airflow's SubprocessHook returns). Output is stdout and stderr
  * together, in the order they were printed, as Airflow reads them (its SubprocessHook sends
- * stderr to stdout): a warning printed on stderr after the result is the XCom there too. An exit code listed in `skip_on_exit_code` (default 99; `null`
- * for none) skips the task; any other code fails it.
+ * stderr to stdout): a warning printed on stderr after the result is the XCom there too. An
+ * exit code listed in `skip_on_exit_code` (default 99; `null` for none) skips the task; any
+ * other code fails it.
  *
  * Environment, exactly as Airflow: no `env` inherits the engine's environment; `env` with
  * `append_env: true` adds to it; `env` alone replaces it entirely. In that last case PATH is
