@@ -138,11 +138,9 @@ describe('http operator', () => {
 
   it('honours execution_timeout and kill()', async () => {
     const context = createTestRunContext({ taskId: 'fetch', executionTimeoutMs: 300 });
-    expect((await run(http({ url: `${base}/slow` }), context)).outcome).toEqual({
-      state: 'failed',
-      timedOut: true,
-      error: 'Timed out after 300ms (execution_timeout); the request was aborted',
-    });
+    const timedOut = await run(http({ url: `${base}/slow` }), context);
+    expect(timedOut.outcome).toEqual({ state: 'failed', timedOut: true, error: 'Timed out after 300ms (execution_timeout)' });
+    expect(timedOut.log).toContain('WARNING - Timed out after 300ms (execution_timeout); the request was aborted');
     const running = startTask(http({ url: `${base}/slow` }), createTestRunContext({ taskId: 'fetch' }));
     setTimeout(() => running.kill('Killed: the run was cancelled'), 100);
     expect(await running.outcome).toEqual({ state: 'failed', error: 'Killed: the run was cancelled' });

@@ -1,18 +1,14 @@
 import type { TaskSpec } from '../dag/dagFile';
 import { failedBeforeStart } from '../executor/failedBeforeStart';
 import { formatDuration } from '../executor/formatDuration';
-import { TaskLog } from '../executor/TaskLog';
+import type { TaskLog } from '../executor/TaskLog';
 import type { Operator, RunningTask, TaskOutcome, TaskRunContext } from '../executor/taskExecution';
 import { buildHttpRequest, type HttpRequest } from './buildHttpRequest';
 import { runResponseCheck } from './runResponseCheck';
+import { startInProcessTask } from './startInProcessTask';
 
 const ERROR_BODY_CHARS = 500;
 const LOGGED_BODY_CHARS = 4000;
-
-interface Stop {
-  error: string;
-  timedOut: boolean;
-}
 
 /**
  * Calls a REST API and returns its response as the XCom: parsed JSON when the response is JSON
@@ -27,70 +23,21 @@ export const httpOperator: Operator = {
   untemplatedArguments: ['response_check'],
   start(task: TaskSpec, context: TaskRunContext): RunningTask {
     let request: HttpRequest;
-    let log: TaskLog;
     try {
       request = buildHttpRequest(task);
-      log = TaskLog.open(context.logFile, 'http');
     } catch (error) {
       return failedBeforeStart(context, 'http', error);
     }
     const responseCheck = typeof task.response_check === 'string' ? task.response_check : undefined;
-    const controller = new AbortController();
-    let stop: Stop | undefined;
-    let finished = false;
-    const stopRequest = (next: Stop): void => {
-      if (stop || finished) return;
-      stop = next;
-      log.warning(`${next.error}`);
-      controller.abort();
-    };
     const what = `HTTP ${request.method} ${request.displayUrl}`;
-    const timers = [
-      setTimeout(
-        () =>
-          stopRequest({
-            error: `${what} timed out after ${formatDuration(request.timeoutMs)} (timeout); no complete response arrived`,
-            timedOut: false,
-          }),
-        request.timeoutMs,
-      ),
-    ];
-    if (context.executionTimeoutMs !== undefined) {
-      const limit = context.executionTimeoutMs;
-      timers.push(
-        setTimeout(
-          () =>
-            stopRequest({ error: `Timed out after ${formatDuration(limit)} (execution_timeout); the request was aborted`, timedOut: true }),
-          limit,
-        ),
-      );
-    }
-
-    const outcome = (async (): Promise<TaskOutcome> => {
-      let result: TaskOutcome;
-      try {
-        result = await perform(request, responseCheck, context, log, controller.signal);
-      } catch (error) {
-        result = {
-          state: 'failed',
-          error: stop?.error ?? `${what} failed: ${describeFetchError(error)}. Check the URL and that the server is reachable.`,
-        };
-      }
-      finished = true;
-      for (const timer of timers) clearTimeout(timer);
-      if (stop) result = { state: 'failed', error: stop.error, ...(stop.timedOut ? { timedOut: true } : {}) };
-      if (result.state === 'success') log.info('Task succeeded');
-      else log.error(`Task failed: ${result.error ?? ''}`);
-      await log.close();
-      return result;
-    })();
-
-    return {
-      pid: undefined,
-      processToken: undefined,
-      outcome,
-      kill: (reason: string) => stopRequest({ error: reason, timedOut: false }),
-    };
+    return startInProcessTask(context, 'http', (log, signal) => perform(request, responseCheck, context, log, signal), {
+      stopNote: 'the request was aborted',
+      deadline: {
+        ms: request.timeoutMs,
+        error: `${what} timed out after ${formatDuration(request.timeoutMs)} (timeout); no complete response arrived`,
+      },
+      describeError: (error) => `${what} failed: ${describeFetchError(error)}. Check the URL and that the server is reachable.`,
+    });
   },
 };
 

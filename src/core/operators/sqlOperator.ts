@@ -2,12 +2,13 @@ import * as path from 'node:path';
 import type { TaskSpec } from '../dag/dagFile';
 import { failedBeforeStart } from '../executor/failedBeforeStart';
 import { formatDuration } from '../executor/formatDuration';
-import { TaskLog } from '../executor/TaskLog';
+import type { TaskLog } from '../executor/TaskLog';
 import type { Operator, RunningTask, TaskOutcome, TaskRunContext } from '../executor/taskExecution';
 import { joinSqlScripts, type JoinedSqlScripts } from '../sqlite/joinSqlScripts';
 import { openSqliteDatabase } from '../sqlite/openSqliteDatabase';
 import { SqliteDatabaseError } from '../sqlite/SqliteDatabaseError';
 import type { SqlParameters, SqlValue, StatementResult } from '../sqlite/sqliteTypes';
+import { startInProcessTask } from './startInProcessTask';
 import { TaskArguments } from './TaskArguments';
 
 /** Rows an XCom holds at most unless `return_last` gives another limit: XComs live in the metadata database. */
@@ -56,59 +57,27 @@ export const sqlOperator: Operator = {
   name: 'sql',
   start(task: TaskSpec, context: TaskRunContext): RunningTask {
     let sqlTask: SqlTask;
-    let log: TaskLog;
     try {
       sqlTask = parseSqlTask(task, context);
-      log = TaskLog.open(context.logFile, 'sql');
     } catch (error) {
       return failedBeforeStart(context, 'sql', error);
     }
-    const controller = new AbortController();
-    let stop: { error: string; timedOut: boolean } | undefined;
-    let finished = false;
-    const stopTask = (next: { error: string; timedOut: boolean }): void => {
-      if (stop || finished) return;
-      stop = next;
-      log.warning(`${next.error}; interrupting the SQL`);
-      controller.abort();
-      // sql.js cannot interrupt inside one statement (no sqlite3_interrupt); say so if the statement does not end.
-      setTimeout(() => {
-        if (!finished)
-          log.warning(
-            `The running statement did not reach a point where it can stop within ${formatDuration(context.killGraceMs ?? DEFAULT_KILL_GRACE_MS)}; it is rolled back when it ends`,
-          );
-      }, context.killGraceMs ?? DEFAULT_KILL_GRACE_MS).unref();
-    };
-    const timer =
-      context.executionTimeoutMs === undefined
-        ? undefined
-        : setTimeout(
-            () => stopTask({ error: `Timed out after ${formatDuration(context.executionTimeoutMs!)} (execution_timeout)`, timedOut: true }),
-            context.executionTimeoutMs,
-          );
-
-    const outcome = (async (): Promise<TaskOutcome> => {
-      let result: TaskOutcome;
-      try {
-        result = await runSqlTask(sqlTask, log, controller.signal);
-      } catch (error) {
-        result = { state: 'failed', error: describeFailure(error, sqlTask) };
-      }
-      finished = true;
-      if (timer) clearTimeout(timer);
-      if (stop && result.state !== 'success') result = { state: 'failed', error: stop.error, ...(stop.timedOut ? { timedOut: true } : {}) };
-      if (result.state === 'success') log.info('Task succeeded');
-      else log.error(`Task failed: ${result.error ?? ''}`);
-      await log.close();
-      return result;
-    })();
-
-    return {
-      pid: undefined,
-      processToken: undefined,
-      outcome,
-      kill: (reason: string) => stopTask({ error: reason, timedOut: false }),
-    };
+    const graceMs = context.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    return startInProcessTask(context, 'sql', (log, signal) => runSqlTask(sqlTask, log, signal), {
+      // The transaction must be rolled back before the try ends.
+      settle: 'when-work-ends',
+      stopNote: 'interrupting the SQL',
+      describeError: (error) => describeFailure(error, sqlTask),
+      onStop: (log, hasEnded) => {
+        // sql.js cannot interrupt inside one statement (no sqlite3_interrupt); say so if the statement does not end.
+        setTimeout(() => {
+          if (!hasEnded())
+            log.warning(
+              `The running statement did not reach a point where it can stop within ${formatDuration(graceMs)}; it is rolled back when it ends`,
+            );
+        }, graceMs).unref();
+      },
+    });
   },
 };
 

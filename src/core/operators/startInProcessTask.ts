@@ -8,17 +8,36 @@ interface Stop {
   timedOut: boolean;
 }
 
+/** How an in-process operator differs from the default (settle at once on a stop). */
+export interface InProcessTaskOptions {
+  /**
+   * `now` (default): a kill or timeout fails the try at once, without waiting for work that
+   * cannot be interrupted (a request already on the wire). `when-work-ends`: the outcome waits
+   * for the work, which must stop soon after `signal` aborts and clean up first (the sql operator
+   * rolls its transaction back); work that still succeeded keeps its success.
+   */
+  settle?: 'now' | 'when-work-ends';
+  /** Added to the log line that says why the try is being stopped (e.g. "interrupting the SQL"). */
+  stopNote?: string;
+  /** Runs once when the try is being stopped, e.g. to warn if the work does not stop in time. */
+  onStop?: (log: TaskLog, hasEnded: () => boolean) => void;
+  /** The operator's own time limit (http's `timeout`), reported with `error` and not as execution_timeout. */
+  deadline?: { ms: number; error: string };
+  /** Turns an error the work threw into the try's failure message; default: the error's message. */
+  describeError?: (error: unknown) => string;
+}
+
 /**
- * Runs an operator's async work in the engine's process (network I/O, no user code) as a try:
- * opens the try's log, enforces `execution_timeout`, and makes `kill()` prompt. On a kill or a
- * timeout `signal` aborts and the outcome settles at once as failed, without waiting for work
- * that cannot be interrupted (a request already on the wire); the work is expected to stop at
- * its next await and release what it holds.
+ * Runs an operator's async work in the engine's process (network I/O, the SQLite worker; no user
+ * code) as a try: opens the try's log, enforces `execution_timeout` (and the operator's own
+ * deadline), makes `kill()` abort `signal`, and logs how the try ended. The work is expected to
+ * stop at its next await once `signal` aborts and to release what it holds.
  */
 export function startInProcessTask(
   context: TaskRunContext,
   source: string,
   work: (log: TaskLog, signal: AbortSignal) => Promise<TaskOutcome>,
+  options: InProcessTaskOptions = {},
 ): RunningTask {
   let log: TaskLog;
   try {
@@ -26,36 +45,44 @@ export function startInProcessTask(
   } catch (error) {
     return failedBeforeStart(context, source, error);
   }
+  const describeError = options.describeError ?? ((error: unknown) => (error instanceof Error ? error.message : String(error)));
   const controller = new AbortController();
   let stop: Stop | undefined;
-  let finished = false;
+  let ended = false;
   let onStop: (stop: Stop) => void = () => undefined;
   const stopped = new Promise<Stop>((resolve) => (onStop = resolve));
   const stopWork = (next: Stop): void => {
-    if (stop || finished) return;
+    if (stop || ended) return;
     stop = next;
-    log.warning(next.error);
+    log.warning(options.stopNote ? `${next.error}; ${options.stopNote}` : next.error);
     controller.abort();
+    options.onStop?.(log, () => ended);
     onStop(next);
   };
-  const timer =
-    context.executionTimeoutMs === undefined
-      ? undefined
-      : setTimeout(
-          () => stopWork({ error: `Timed out after ${formatDuration(context.executionTimeoutMs!)} (execution_timeout)`, timedOut: true }),
-          context.executionTimeoutMs,
-        );
+  const timers: NodeJS.Timeout[] = [];
+  if (options.deadline) {
+    const { ms, error } = options.deadline;
+    timers.push(setTimeout(() => stopWork({ error, timedOut: false }), ms));
+  }
+  if (context.executionTimeoutMs !== undefined) {
+    const limit = context.executionTimeoutMs;
+    timers.push(
+      setTimeout(() => stopWork({ error: `Timed out after ${formatDuration(limit)} (execution_timeout)`, timedOut: true }), limit),
+    );
+  }
 
   const outcome = (async (): Promise<TaskOutcome> => {
-    const running = work(log, controller.signal).catch((error: unknown): TaskOutcome => ({
-      state: 'failed',
-      error: error instanceof Error ? error.message : String(error),
-    }));
-    const first = await Promise.race([running, stopped]);
-    finished = true;
-    clearTimeout(timer);
+    const running = work(log, controller.signal)
+      .catch((error: unknown): TaskOutcome => ({ state: 'failed', error: describeError(error) }))
+      .finally(() => (ended = true));
+    const first = options.settle === 'when-work-ends' ? await running : await Promise.race([running, stopped]);
+    ended = true;
+    for (const timer of timers) clearTimeout(timer);
+    const stoppedBy = stop;
     const result: TaskOutcome =
-      'state' in first ? first : { state: 'failed', error: first.error, ...(first.timedOut ? { timedOut: true } : {}) };
+      stoppedBy && (!('state' in first) || first.state !== 'success')
+        ? { state: 'failed', error: stoppedBy.error, ...(stoppedBy.timedOut ? { timedOut: true } : {}) }
+        : (first as TaskOutcome);
     if (result.state === 'success') log.info(result.message ? `Task succeeded: ${result.message}` : 'Task succeeded');
     else if (result.state === 'skipped') log.info(`Task skipped${result.message ? `: ${result.message}` : ''}`);
     else if (result.state === 'up_for_reschedule')
