@@ -176,6 +176,8 @@ export async function runCanvasRunUiTest(context: BrowserContext, options: Canva
 
     // 7. The other task actions, on transform: why it is not running (it ended), its XCom, and
     // running it alone (not recorded) with its log streamed into the panel. High-contrast theme.
+    // The run views panel took half of the editor: bring every node back into the canvas first.
+    await fitView(frame);
     await frame.locator('.react-flow__node[data-id="transform"]').click();
     const transformActions = frame.locator('[data-testid="task-run-actions"][data-task-id="transform"]');
     await transformActions.waitFor({ timeout: 10_000 });
@@ -251,7 +253,7 @@ function opsDag(fixFile: string): Record<string, unknown> {
 /** Where locators are looked up: a webview's FrameLocator or a Frame. */
 type Scope = Pick<FrameLocator, 'locator'> | Pick<Frame, 'locator'>;
 
-async function fitView(webview: FrameLocator): Promise<void> {
+async function fitView(webview: Scope): Promise<void> {
   await webview.locator('.react-flow__controls-fitview').click();
   await new Promise((resolve) => setTimeout(resolve, 400));
 }
