@@ -15,7 +15,7 @@ describe('KafkaClientError', () => {
   it('is not instanceof for other errors or look-alikes', () => {
     expect(new Error('x') instanceof KafkaClientError).toBe(false);
     expect(Object.assign(new Error('x'), { name: 'KafkaClientError', code: 'failed' }) instanceof KafkaClientError).toBe(false);
-    expect(null instanceof KafkaClientError).toBe(false);
-    expect('KafkaClientError' instanceof KafkaClientError).toBe(false);
+    const primitives: unknown[] = [null, undefined, 'KafkaClientError', 42];
+    for (const value of primitives) expect(value instanceof KafkaClientError).toBe(false);
   });
 });

@@ -18,6 +18,7 @@ describe('SqliteDatabaseError', () => {
   it('is not instanceof for other errors or look-alikes', () => {
     expect(new Error('x') instanceof SqliteDatabaseError).toBe(false);
     expect(Object.assign(new Error('x'), { name: 'SqliteDatabaseError', kind: 'sql' }) instanceof SqliteDatabaseError).toBe(false);
-    expect(undefined instanceof SqliteDatabaseError).toBe(false);
+    const primitives: unknown[] = [null, undefined, 'SqliteDatabaseError'];
+    for (const value of primitives) expect(value instanceof SqliteDatabaseError).toBe(false);
   });
 });
