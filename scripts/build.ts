@@ -33,12 +33,54 @@ const shared: esbuild.BuildOptions = {
   mainFields: ['module', 'main'],
 };
 
+/**
+ * The extension's heavy machinery (engine, kafkajs, sql.js, sucrase, nunjucks) is a second bundle,
+ * dist/extensionServices.js, that src/extension/services/loadExtensionServices.ts requires on
+ * first use: VS Code counts loading dist/extension.js in the activation time, and V8 parses all
+ * of a bundle it loads, evaluated or not.
+ */
+const SERVICES_LOADER = path.join(ROOT, 'src', 'extension', 'services', 'loadExtensionServices.ts');
+/** Packages that must stay out of dist/extension.js (checked after every build). */
+const LAZY_PACKAGES = ['kafkajs', 'sucrase', 'nunjucks', 'sql.js', 'chokidar'];
+
+const lazyServicesPlugin: esbuild.Plugin = {
+  name: 'lazy-extension-services',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/extensionServices$/ }, (args) =>
+      args.importer === SERVICES_LOADER ? { path: './extensionServices.js', external: true } : undefined,
+    );
+    build.onEnd((result) => {
+      const inputs = Object.keys(result.metafile?.inputs ?? {});
+      const leaked = LAZY_PACKAGES.filter((name) => inputs.some((input) => input.includes(`node_modules/${name}/`)));
+      if (leaked.length > 0)
+        result.errors.push({
+          id: 'lazy-extension-services',
+          pluginName: 'lazy-extension-services',
+          text: `dist/extension.js bundles ${leaked.join(', ')}: import them through loadExtensionServices() (src/extension/services) so that activation stays cheap.`,
+          location: null,
+          notes: [],
+          detail: undefined,
+        });
+    });
+  },
+};
+
 const extensionOptions: esbuild.BuildOptions = {
   ...shared,
   entryPoints: ['src/extension/extension.ts'],
   outfile: 'dist/extension.js',
   // `vscode` is provided by the extension host at run time.
   external: ['vscode'],
+  // import('./extensionServices') becomes require('./extensionServices.js'): one module system for both bundles.
+  supported: { 'dynamic-import': false },
+  metafile: true,
+  plugins: [lazyServicesPlugin],
+};
+
+const extensionServicesOptions: esbuild.BuildOptions = {
+  ...shared,
+  entryPoints: ['src/extension/services/extensionServices.ts'],
+  outfile: 'dist/extensionServices.js',
 };
 
 const cliOptions: esbuild.BuildOptions = {
@@ -65,9 +107,17 @@ async function buildOnce(): Promise<void> {
   const started = Date.now();
   await rm(DIST, { recursive: true, force: true });
   await mkdir(DIST, { recursive: true });
-  await Promise.all([esbuild.build(extensionOptions), esbuild.build(cliOptions), esbuild.build(sqliteWorkerOptions), copySqlWasm()]);
+  await Promise.all([
+    esbuild.build(extensionOptions),
+    esbuild.build(extensionServicesOptions),
+    esbuild.build(cliOptions),
+    esbuild.build(sqliteWorkerOptions),
+    copySqlWasm(),
+  ]);
   for (const surface of WEBVIEW_SURFACES) await viteBuild(webviewViteConfig(surface));
-  process.stdout.write(`Built dist/ (extension, cli, webviews: ${WEBVIEW_SURFACES.join(', ')}, sql-wasm) in ${Date.now() - started} ms\n`);
+  process.stdout.write(
+    `Built dist/ (extension, extensionServices, cli, webviews: ${WEBVIEW_SURFACES.join(', ')}, sql-wasm) in ${Date.now() - started} ms\n`,
+  );
 }
 
 async function watch(): Promise<void> {
@@ -75,6 +125,7 @@ async function watch(): Promise<void> {
   await copySqlWasm();
   const contexts = await Promise.all([
     esbuild.context(extensionOptions),
+    esbuild.context(extensionServicesOptions),
     esbuild.context(cliOptions),
     esbuild.context(sqliteWorkerOptions),
   ]);

@@ -10,6 +10,8 @@ const ROOT = path.resolve(__dirname, '..');
 const VSIX = path.join(ROOT, 'dagstream.vsix');
 const MAX_BYTES = 15 * 1024 * 1024;
 /** Paths that must never be in the package: they do not run, or they are ours to keep. */
+/** Files the extension loads at run time (extensionServices.js on first use of the engine, Kafka or SQLite). */
+const REQUIRED = ['dist/extension.js', 'dist/extensionServices.js', 'dist/sqliteWorker.js', 'dist/sql-wasm.wasm'];
 const FORBIDDEN = [/^src\//, /^test\//, /^webview\//, /^scripts\//, /^bench\//, /^node_modules\//, /^examples\//, /\.map$/, /\.tsx?$/];
 
 function vsce(args: readonly string[]): string {
@@ -31,6 +33,9 @@ function main(): void {
   const forbidden = files.filter((file) => FORBIDDEN.some((pattern) => pattern.test(file)));
   if (forbidden.length > 0)
     throw new Error(`The package would contain files that must not ship:\n  ${forbidden.join('\n  ')}\nFix .vscodeignore.`);
+  const missing = REQUIRED.filter((file) => !files.includes(file));
+  if (missing.length > 0)
+    throw new Error(`The package would lack files the extension loads:\n  ${missing.join('\n  ')}\nFix .vscodeignore.`);
   process.stdout.write(vsce(['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', VSIX]));
   const size = statSync(VSIX).size;
   process.stdout.write(

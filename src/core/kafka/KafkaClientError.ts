@@ -21,8 +21,20 @@ export type KafkaErrorCode =
  * and what to do about it. Never holds a secret: messages are built from the profile's public
  * settings and the broker's answer.
  */
+/**
+ * The mark `instanceof KafkaClientError` checks. The extension ships two bundles (dist/extension.js
+ * and dist/extensionServices.js, loaded on first use), each with its own copy of this class, and
+ * errors cross between them: a class identity check would fail across the copies, the mark does not.
+ */
+const KAFKA_CLIENT_ERROR: unique symbol = Symbol.for('dagstream.KafkaClientError');
+
 export class KafkaClientError extends Error {
   override readonly name = 'KafkaClientError';
+  readonly [KAFKA_CLIENT_ERROR] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && KAFKA_CLIENT_ERROR in value;
+  }
 
   constructor(
     readonly code: KafkaErrorCode,

@@ -35,8 +35,20 @@ export interface SerializedSqliteError {
   appliedInMemory?: boolean;
 }
 
+/**
+ * The mark `instanceof SqliteDatabaseError` checks. The extension ships two bundles (dist/extension.js
+ * and dist/extensionServices.js, loaded on first use), each with its own copy of this class, and
+ * errors cross between them: a class identity check would fail across the copies, the mark does not.
+ */
+const SQLITE_DATABASE_ERROR: unique symbol = Symbol.for('dagstream.SqliteDatabaseError');
+
 export class SqliteDatabaseError extends Error {
   override readonly name = 'SqliteDatabaseError';
+  readonly [SQLITE_DATABASE_ERROR] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && SQLITE_DATABASE_ERROR in value;
+  }
   readonly kind: SqliteErrorKind;
   readonly file: string;
   /** For `sql` errors in a script: which statement, and where it starts. */

@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseDashboardText } from '../../core/dashboard/parseDashboardText';
 import { describeRefreshInterval } from '../../core/dashboard/parseRefreshInterval';
-import { runPanelQueries, type PanelQuery } from '../../core/dashboard/runPanelQuery';
+import type { PanelQuery } from '../../core/dashboard/runPanelQuery';
+import { loadExtensionServices } from '../services/loadExtensionServices';
 import { suggestChart } from '../../core/dashboard/suggestChart';
 import {
   isDashboardCommand,
@@ -158,7 +159,7 @@ export class DashboardSession implements vscode.Disposable {
     this.running = (async () => {
       this.post({ type: 'dashboard/didStartRefresh' });
       const outcomes = vscode.workspace.isTrusted
-        ? await runPanelQueries(workspaceRootOf(this.document.uri), [...queries.values()])
+        ? await (await loadExtensionServices()).runPanelQueries(workspaceRootOf(this.document.uri), [...queries.values()])
         : [...queries.values()].map(() => ({ ok: false as const, error: DASHBOARD_RESTRICTED_REASON }));
       [...queries.keys()].forEach((key, i) => this.results.set(key, outcomes[i] ?? { ok: false, error: 'Not run.' }));
       this.ranAt = new Date().toISOString();
@@ -216,7 +217,7 @@ export class DashboardSession implements vscode.Disposable {
     const database = request.database.trim();
     const sql = request.sql.trim();
     if (database === '' || sql === '') return { ok: false, reason: 'Choose a database and write a query, then add the panel.' };
-    const [outcome] = await runPanelQueries(workspaceRootOf(this.document.uri), [{ database, sql }]);
+    const [outcome] = await (await loadExtensionServices()).runPanelQueries(workspaceRootOf(this.document.uri), [{ database, sql }]);
     if (!outcome?.ok) return { ok: false, reason: `The query failed, so there is nothing to chart yet: ${outcome?.error ?? 'no result'}` };
     this.results.set(panelQueryKey(database, sql), outcome);
     const title = request.title.trim() || `Panel ${this.parse().panels.length + 1}`;

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DASHBOARD_FILE_SUFFIX, DASHBOARD_FILE_VERSION, type DashboardFile, type DashboardPanel } from '../../core/dashboard/dashboardFile';
-import { runPanelQueries } from '../../core/dashboard/runPanelQuery';
+import { loadExtensionServices } from '../services/loadExtensionServices';
 import { suggestChart } from '../../core/dashboard/suggestChart';
 import { sqlStatementRanges } from '../../core/sqlite/scanSqlText';
 import type { SqlDocumentBindings } from '../sqliteExplorer/SqlDocumentBindings';
@@ -131,7 +131,7 @@ async function panelFor(root: string, databasePath: string, sql: string, title: 
     return {
       error: `Cannot chart ${databasePath}: it is outside the workspace folder ${root}, and dashboards read only the workspace's databases.`,
     };
-  const [outcome] = await runPanelQueries(root, [{ database, sql }]);
+  const [outcome] = await (await loadExtensionServices()).runPanelQueries(root, [{ database, sql }]);
   if (!outcome?.ok) return { error: `Cannot chart this query on ${database}: ${outcome?.error ?? 'no result'}` };
   return { title, database, sql, chart: suggestChart(outcome.columns, outcome.rows) };
 }

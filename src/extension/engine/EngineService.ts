@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { DAG_FILE_SUFFIX } from '../../core/dag/dagFile';
 import { readSchedulerLock } from '../../core/store/schedulerLock';
-import { WorkspaceEngine } from './WorkspaceEngine';
+import { loadExtensionServices } from '../services/loadExtensionServices';
+import type { WorkspaceEngine } from './WorkspaceEngine';
 
 export const UNTRUSTED_REASON =
   'Runs are disabled in Restricted Mode: trust this workspace (Manage Workspace Trust) to run its DAGs. Task code runs on this machine.';
@@ -58,7 +59,8 @@ export class EngineService implements vscode.Disposable {
     }
     let pending = this.engines.get(dir);
     if (!pending) {
-      pending = WorkspaceEngine.open(dir);
+      // The engine's code (scheduler, store, operators) loads with the first engine, not at activation.
+      pending = loadExtensionServices().then((services) => services.WorkspaceEngine.open(dir));
       this.engines.set(dir, pending);
       pending.then(
         (engine) => {

@@ -3,7 +3,8 @@ import type { KafkaClient } from '../../core/kafka/KafkaClient';
 import { KafkaClientError } from '../../core/kafka/KafkaClientError';
 import { DEFAULT_KAFKA_PROFILE } from '../../core/kafka/KafkaConnectionProfile';
 import type { KafkaLogger } from '../../core/kafka/KafkaLogger';
-import { createKafkaClient, environmentKafkaClientFactory, type KafkaClientFactory } from '../../core/kafka/openKafkaClient';
+import type { KafkaClientFactory } from '../../core/kafka/openKafkaClient';
+import { loadExtensionServices } from '../services/loadExtensionServices';
 import type { KafkaProfileStore } from './KafkaProfileStore';
 
 /**
@@ -25,7 +26,8 @@ export class KafkaConnections implements vscode.Disposable {
     if (!client) {
       const profile = this.store.get(profileName);
       client = profile
-        ? createKafkaClient(profile, this.store, { logger: this.logger })
+        ? // kafkajs loads with the first client, not at activation.
+          loadExtensionServices().then((services) => services.createKafkaClient(profile, this.store, { logger: this.logger }))
         : Promise.reject(
             new KafkaClientError(
               'configuration',
@@ -64,12 +66,12 @@ export class KafkaConnections implements vscode.Disposable {
  * DAGSTREAM_KAFKA_BROKERS keeps working; the error then names both places.
  */
 export function profileStoreClientFactory(store: KafkaProfileStore, env = process.env): KafkaClientFactory {
-  const fromEnvironment = environmentKafkaClientFactory(env);
   return async (profileName, options = {}) => {
+    const services = await loadExtensionServices();
     const profile = store.get(profileName);
-    if (profile) return createKafkaClient(profile, store, options);
+    if (profile) return services.createKafkaClient(profile, store, options);
     try {
-      return await fromEnvironment(profileName, options);
+      return await services.environmentKafkaClientFactory(env)(profileName, options);
     } catch (error) {
       if (error instanceof KafkaClientError && error.code === 'configuration') {
         const known = store.list().map((p) => `"${p.name}"`);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { setKafkaClientFactory } from '../../core/kafka/openKafkaClient';
+import type { KafkaClientFactory } from '../../core/kafka/openKafkaClient';
+import { loadedServices, whenServicesLoad } from '../services/loadExtensionServices';
 import { editClusterCommand } from './editClusterCommand';
 import { KafkaConnections, profileStoreClientFactory } from './KafkaConnections';
 import { KafkaProfileStore } from './KafkaProfileStore';
@@ -32,7 +33,12 @@ export function registerKafkaExplorer(context: vscode.ExtensionContext): void {
     else if (level === 'warn') output.warn(message);
   });
   const tree = new KafkaTreeProvider(store, connections);
-  const previousFactory = setKafkaClientFactory(profileStoreClientFactory(store));
+  // The engine's Kafka operators get their clients from this view's clusters. The factory is
+  // installed when the engine's code loads (on first use), which is before any task can ask for it.
+  let previousFactory: KafkaClientFactory | undefined;
+  const installFactory = whenServicesLoad((services) => {
+    previousFactory = services.setKafkaClientFactory(profileStoreClientFactory(store));
+  });
 
   const refresh = (node?: KafkaTreeNode): void => tree.refresh(node);
   const refreshCluster = (node?: KafkaTreeNode) => () => tree.refresh(node?.kind === 'cluster' ? node : undefined);
@@ -44,7 +50,12 @@ export function registerKafkaExplorer(context: vscode.ExtensionContext): void {
     store,
     connections,
     tree,
-    { dispose: () => setKafkaClientFactory(previousFactory) },
+    {
+      dispose: () => {
+        installFactory.dispose();
+        if (previousFactory) loadedServices()?.setKafkaClientFactory(previousFactory);
+      },
+    },
     vscode.window.registerTreeDataProvider(KafkaTreeProvider.viewId, tree),
     vscode.workspace.registerTextDocumentContentProvider(TOPIC_DESCRIPTION_SCHEME, new TopicDescriptionProvider(connections)),
     command('dagstream.kafka.addCluster', () => editClusterCommand(store, connections)),

@@ -17,8 +17,8 @@ import {
 } from '../../protocol/canvasRunProtocol';
 import type { EngineService } from '../engine/EngineService';
 import { LatestByKeyCoalescer } from '../engine/LatestByKeyCoalescer';
-import { testTaskAlone } from '../engine/testTaskAlone';
 import type { WorkspaceEngine } from '../engine/WorkspaceEngine';
+import { loadExtensionServices } from '../services/loadExtensionServices';
 
 const RUN_LIST_LIMIT = 50;
 /** The first screenful of a long log; the panel follows from its end. */
@@ -387,7 +387,9 @@ export class CanvasRunController implements vscode.Disposable {
       if (this.log === detail) this.post({ type: 'run/didAppendLog', runId: label, taskId, tryNumber: 1, text });
     };
     try {
-      const outcome = await testTaskAlone(engine.workspaceDir, dag, taskId, params, (_testRunId, _file, text) => append(text));
+      const outcome = await (
+        await loadExtensionServices()
+      ).testTaskAlone(engine.workspaceDir, dag, taskId, params, (_testRunId, _file, text) => append(text));
       const where = path.relative(engine.workspaceDir, outcome.logFile);
       append(`\n— ${taskId} ${outcome.state}${outcome.error ? `: ${outcome.error}` : ''} (log kept in ${where})\n`);
       this.report(outcome.state === 'success', `Ran ${taskId} alone: ${outcome.state}${outcome.error ? ` (${outcome.error})` : ''}.`);

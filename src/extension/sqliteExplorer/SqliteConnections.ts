@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { openSqliteDatabase } from '../../core/sqlite/openSqliteDatabase';
 import type { SqliteDatabase } from '../../core/sqlite/SqliteDatabase';
+import { loadExtensionServices } from '../services/loadExtensionServices';
 
 /**
  * The databases the explorer and the query runner have open: one handle per file, opened on
@@ -17,7 +17,7 @@ export class SqliteConnections implements vscode.Disposable {
     let handle = this.handles.get(file);
     if (!handle) {
       // An existing file only: the explorer lists files, and a typo must not create an empty database.
-      handle = openSqliteDatabase(file, { create: false });
+      handle = loadExtensionServices().then((services) => services.openSqliteDatabase(file, { create: false }));
       this.handles.set(file, handle);
       handle.catch(() => this.handles.delete(file));
     }
