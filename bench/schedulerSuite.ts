@@ -65,9 +65,10 @@ async function runDag(file: DagFile, options: { parallelism?: number; validateTe
   const scheduler = new DagScheduler({ store, workspaceDir, startTask, parallelism: options.parallelism ?? 1_000_000 });
   const successAt = new Map<string, number>();
   const runningAt = new Map<string, number>();
+  // The time each change happened (events are delivered at the end of the pass that made them).
   scheduler.on('taskStateChanged', (e) => {
-    if (e.state === 'success') successAt.set(e.taskId, performance.now());
-    else if (e.state === 'running') runningAt.set(e.taskId, performance.now());
+    if (e.state === 'success') successAt.set(e.taskId, e.at);
+    else if (e.state === 'running') runningAt.set(e.taskId, e.at);
   });
   scheduler.addDag(compileDag(dag), 'bench.dag.json');
   await scheduler.start();

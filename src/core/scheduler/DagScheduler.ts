@@ -1092,6 +1092,7 @@ export class DagScheduler {
       tryNumber: ti.tryNumber,
       ...(ti.startDate === undefined ? {} : { startDate: ti.startDate }),
       ...(ti.endDate === undefined ? {} : { endDate: ti.endDate }),
+      at: performance.timeOrigin + performance.now(),
       ti: { ...ti },
     };
     this.pendingEvents.push(payload);

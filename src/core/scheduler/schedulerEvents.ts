@@ -18,6 +18,12 @@ export interface SchedulerEvents {
     tryNumber: number;
     startDate?: string;
     endDate?: string;
+    /**
+     * When the state changed, as epoch milliseconds with sub-millisecond precision. Events are
+     * delivered at the end of the scheduling pass that made them (after the rows are written),
+     * so this, not the time of delivery, is when it happened.
+     */
+    at: number;
     ti: TaskInstanceRecord;
   };
   /** New output in a running try's log (complete lines; the rest when the try ends). */
