@@ -19,6 +19,7 @@ import type { EngineService } from '../engine/EngineService';
 import { LatestByKeyCoalescer } from '../engine/LatestByKeyCoalescer';
 import { testTaskAlone } from '../engine/testTaskAlone';
 import type { WorkspaceEngine } from '../engine/WorkspaceEngine';
+import { TASK_STATE_STEPS } from './taskStateSteps';
 
 const RUN_LIST_LIMIT = 50;
 /** The first screenful of a long log; the panel follows from its end. */
@@ -36,8 +37,9 @@ interface LogDetail {
 /**
  * The running half of one canvas: run controls, the shown run's task states on the nodes, and the
  * detail panel (a try's log, XComs, the engine's explanation). Task state changes are coalesced
- * per frame-sized window, last state per task winning, so a burst of changes cannot flood the
- * webview and the final state always arrives.
+ * per frame-sized window, keeping each task's distinct states in order (the last update of each),
+ * so a burst of changes cannot flood the webview, short-lived states such as queued still reach
+ * it, and the final state always arrives.
  */
 export class CanvasRunController implements vscode.Disposable {
   private engine: WorkspaceEngine | undefined;
@@ -59,9 +61,13 @@ export class CanvasRunController implements vscode.Disposable {
     /** Opens the run views panel on this DAG. */
     private readonly openRunViews: (dagId: string, runId: string | undefined) => void,
   ) {
-    this.stateCoalescer = new LatestByKeyCoalescer((states) => {
-      if (this.shownRunId) this.post({ type: 'run/didChangeTaskStates', runId: this.shownRunId, reset: false, states });
-    });
+    this.stateCoalescer = new LatestByKeyCoalescer(
+      (states) => {
+        if (this.shownRunId) this.post({ type: 'run/didChangeTaskStates', runId: this.shownRunId, reset: false, states });
+      },
+      16,
+      TASK_STATE_STEPS,
+    );
     this.runsCoalescer = new LatestByKeyCoalescer(() => this.postRuns(), 50);
     this.subscriptions.push(
       webview.onDidReceiveMessage((message: unknown) => {
