@@ -51,6 +51,8 @@ export class CanvasRunController implements vscode.Disposable {
   private readonly states = new Map<string, TaskRunStateDto>();
   private readonly stateCoalescer: LatestByKeyCoalescer<TaskRunStateDto>;
   private readonly runsCoalescer: LatestByKeyCoalescer<true>;
+  /** The runs in the list the webview was last sent. */
+  private listedRunIds = new Set<string>();
   private log: LogDetail | undefined;
   private disposed = false;
 
@@ -130,7 +132,10 @@ export class CanvasRunController implements vscode.Disposable {
       this.engineSubscriptions = [
         lookup.engine.on('taskInstance', (ti) => this.onTaskInstance(ti)),
         lookup.engine.on('run', (run) => {
-          if (run.dagId === this.dagId) this.runsCoalescer.push('runs', true);
+          if (run.dagId !== this.dagId) return;
+          this.runsCoalescer.push('runs', true);
+          // A new run while following the latest: shown at once (see onTaskInstance).
+          if (this.selectedRunId === undefined && !this.listedRunIds.has(run.runId)) this.runsCoalescer.flush();
         }),
         lookup.engine.on('taskProgress', (e) => {
           if (e.dagId !== this.dagId || e.runId !== this.shownRunId) return;
@@ -259,6 +264,7 @@ export class CanvasRunController implements vscode.Disposable {
   /** Sends the run list, and the shown run's states in full if the shown run changed. */
   private postRuns(): void {
     const runs = this.runs();
+    this.listedRunIds = new Set(runs.map((r) => r.runId));
     const selected = this.selectedRunId && runs.some((r) => r.runId === this.selectedRunId) ? this.selectedRunId : undefined;
     const shown = selected ?? runs[0]?.runId;
     this.post({
@@ -286,9 +292,14 @@ export class CanvasRunController implements vscode.Disposable {
   private onTaskInstance(ti: TaskInstanceRecord): void {
     if (ti.dagId !== this.dagId) return;
     if (ti.runId !== this.shownRunId) {
-      // A run the canvas does not know yet (just triggered): the run list brings it.
-      if (this.selectedRunId === undefined) this.runsCoalescer.push('runs', true);
-      return;
+      // A run the canvas does not know yet (just triggered): the run list brings it. Following the
+      // latest run, it is shown at once rather than after the list's window, so that its first
+      // tasks' first states (queued, in the scheduler's first pass) reach the canvas too.
+      if (this.selectedRunId !== undefined) return;
+      this.runsCoalescer.push('runs', true);
+      if (this.listedRunIds.has(ti.runId)) return;
+      this.runsCoalescer.flush();
+      if (ti.runId !== this.shownRunId) return;
     }
     const previous = this.states.get(ti.taskId);
     const next = toTaskState(ti);
