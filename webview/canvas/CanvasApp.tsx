@@ -84,6 +84,8 @@ export function CanvasApp() {
     // Fit once React Flow has the new positions.
     setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1.25, duration: 200 }), 50);
   };
+  const addFromPalette = useCallback((operator: string) => addTask(operator), [addTask]);
+  const closeInspector = useCallback(() => setPanels((p) => ({ ...p, inspector: false })), []);
   const inspect = useCallback((focus: boolean) => {
     setPanels((p) => ({ ...p, inspector: true }));
     if (focus) requestAnimationFrame(() => document.querySelector<HTMLElement>(`.inspector-body ${FOCUSABLE_FIELD}`)?.focus());
@@ -166,7 +168,7 @@ export function CanvasApp() {
       />
       {graph ? (
         <div className="canvas-main">
-          {panels.palette && schemas && <Palette schemas={schemas} editable={editable} onAdd={(operator) => addTask(operator)} />}
+          {panels.palette && schemas && <Palette schemas={schemas} editable={editable} onAdd={addFromPalette} />}
           <FlowCanvas
             graph={graph}
             problems={host.problems}
@@ -192,7 +194,7 @@ export function CanvasApp() {
                 sendEdit={sendEdit}
                 showNotice={showNotice}
                 onSelect={setSelection}
-                onClose={() => setPanels((p) => ({ ...p, inspector: false }))}
+                onClose={closeInspector}
               />
             </div>
           )}

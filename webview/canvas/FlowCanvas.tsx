@@ -6,11 +6,13 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
   type ColorMode,
   type Connection,
   type EdgeChange,
   type NodeChange,
   type OnBeforeDelete,
+  type ReactFlowState,
   type Viewport,
 } from '@xyflow/react';
 import {
@@ -40,6 +42,26 @@ const NODE_TYPES = { task: TaskNode };
 /** Arrow keys move a node 5 units per press; the position is written once the presses pause. */
 const SAVE_MOVES_AFTER_MS = 400;
 const DELETE_KEYS = ['Delete', 'Backspace'];
+const MULTI_SELECTION_KEYS = ['Meta', 'Control'];
+const PRO_OPTIONS = { hideAttribution: true };
+const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1.25 };
+const CONTROLS_FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1.25 };
+/**
+ * Below this zoom a node's text is a few pixels high: unreadable, yet it is most of what the
+ * browser lays out, paints and hit-tests while panning or dragging hundreds of nodes. Nodes then
+ * draw only their frame, filled with their run state's colour (canvas.css, `.zoomed-out`).
+ */
+export const READABLE_ZOOM = 0.45;
+const isZoomedOut = (s: ReactFlowState): boolean => s.transform[2] < READABLE_ZOOM;
+
+// Props given to React Flow keep their identity across renders: React Flow copies changed props
+// into its store, and every store update runs every node's and edge's selectors.
+function miniMapNodeClass(node: TaskFlowNode): string {
+  return node.data.problems.length > 0 ? 'minimap-problem' : node.data.run ? `state-${node.data.run.state}` : '';
+}
+function saveViewport(_event: unknown, viewport: Viewport): void {
+  saveViewState({ viewport });
+}
 
 type Point = { x: number; y: number };
 
@@ -82,6 +104,7 @@ export function FlowCanvas(props: FlowCanvasProps) {
     latest.current = { graph, selection, editable };
   });
   const initialViewport = useMemo(() => loadViewState().viewport, []);
+  const zoomedOut = useStore(isZoomedOut);
 
   const runStates = props.runStates;
   const plain = useMemo(() => toFlowElements(graph, problems, operatorTitles), [graph, problems, operatorTitles]);
@@ -247,10 +270,12 @@ export function FlowCanvas(props: FlowCanvasProps) {
   const onMouseMove = (event: MouseEvent<HTMLDivElement>): void => {
     pointer.current = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
   };
+  const onInspect = props.onInspect;
+  const onNodeDoubleClick = useCallback(() => onInspect(true), [onInspect]);
 
   return (
     <div
-      className="canvas-flow"
+      className={`canvas-flow${zoomedOut ? ' zoomed-out' : ''}`}
       onKeyDownCapture={onKeyDownCapture}
       onDragOver={onDragOver}
       onDrop={onDrop}
@@ -265,31 +290,24 @@ export function FlowCanvas(props: FlowCanvasProps) {
         onConnect={onConnect}
         onBeforeDelete={onBeforeDelete}
         onNodeDragStop={saveMoves}
-        onNodeDoubleClick={() => props.onInspect(true)}
+        onNodeDoubleClick={onNodeDoubleClick}
         nodeTypes={NODE_TYPES}
         colorMode={props.colorMode}
         nodesDraggable={editable}
         nodesConnectable={editable}
         edgesReconnectable={false}
         deleteKeyCode={editable ? DELETE_KEYS : null}
-        multiSelectionKeyCode={['Meta', 'Control']}
+        multiSelectionKeyCode={MULTI_SELECTION_KEYS}
         selectionKeyCode="Shift"
         onlyRenderVisibleElements={graph.tasks.length > 300}
         minZoom={0.1}
-        {...(initialViewport ? { defaultViewport: initialViewport } : { fitView: true, fitViewOptions: { padding: 0.15, maxZoom: 1.25 } })}
-        onMoveEnd={(_event, viewport: Viewport) => saveViewState({ viewport })}
-        proOptions={{ hideAttribution: true }}
+        {...(initialViewport ? { defaultViewport: initialViewport } : { fitView: true, fitViewOptions: FIT_VIEW_OPTIONS })}
+        onMoveEnd={saveViewport}
+        proOptions={PRO_OPTIONS}
       >
         <Background />
-        <Controls showInteractive={false} fitViewOptions={{ padding: 0.2, maxZoom: 1.25 }} />
-        <MiniMap<TaskFlowNode>
-          pannable
-          zoomable
-          ariaLabel="Overview of the DAG"
-          nodeClassName={(node) =>
-            node.data.problems.length > 0 ? 'minimap-problem' : node.data.run ? `state-${node.data.run.state}` : ''
-          }
-        />
+        <Controls showInteractive={false} fitViewOptions={CONTROLS_FIT_VIEW_OPTIONS} />
+        <MiniMap<TaskFlowNode> pannable zoomable ariaLabel="Overview of the DAG" nodeClassName={miniMapNodeClass} />
       </ReactFlow>
     </div>
   );

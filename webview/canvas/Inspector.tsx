@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { DagEdit } from '../../src/protocol/dagEditDto';
 import type { CanvasFormSchemasDto } from '../../src/protocol/dagFormSchemaDto';
 import type { DagGraphDto, LinkDto, ProblemDto } from '../../src/protocol/dagGraphDto';
@@ -23,9 +24,10 @@ export interface InspectorProps {
 
 /**
  * The panel beside the canvas: the selected task's form, a summary of a multiple selection or of a
- * selected link, or the DAG's settings when nothing is selected.
+ * selected link, or the DAG's settings when nothing is selected. Memoised: run state changes
+ * re-render the canvas many times a second and the forms have nothing to do with them.
  */
-export function Inspector(props: InspectorProps) {
+export const Inspector = memo(function Inspector(props: InspectorProps) {
   const { graph, selection, editable, sendEdit, onSelect } = props;
   const tasks = selection.taskIds.map((id) => graph.tasks.find((t) => t.taskId === id)).filter((t) => t !== undefined);
   let body;
@@ -106,4 +108,4 @@ export function Inspector(props: InspectorProps) {
       </div>
     </aside>
   );
-}
+});

@@ -1,5 +1,5 @@
 import VscodeTextfield from '@vscode-elements/react-elements/dist/components/VscodeTextfield.js';
-import { useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { memo, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import type { CanvasFormSchemasDto, OperatorFormDto } from '../../src/protocol/dagFormSchemaDto';
 import { glyphFor } from './operatorGlyphs';
 
@@ -16,9 +16,9 @@ export interface PaletteProps {
 /**
  * Every operator the engine has, grouped (core, code, data, Kafka, sensors) and searchable by
  * name or description. Drag an entry onto the canvas to drop a task there, or press Enter on it
- * (Enter in the search box adds the first match).
+ * (Enter in the search box adds the first match). Memoised, like the inspector.
  */
-export function Palette({ schemas, editable, onAdd }: PaletteProps) {
+export const Palette = memo(function Palette({ schemas, editable, onAdd }: PaletteProps) {
   const [query, setQuery] = useState('');
   const list = useRef<HTMLDivElement>(null);
   const matches = useMemo(() => filterOperators(schemas.operators, query), [schemas.operators, query]);
@@ -92,7 +92,7 @@ export function Palette({ schemas, editable, onAdd }: PaletteProps) {
       </div>
     </nav>
   );
-}
+});
 
 function filterOperators(operators: readonly OperatorFormDto[], query: string): OperatorFormDto[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);

@@ -70,11 +70,17 @@ export function toFlowElements(
   return { nodes, edges };
 }
 
+/** `merged` itself, or `previous` when it holds the very same objects: React Flow then gets no update at all. */
+function unlessUnchanged<T>(previous: readonly T[], merged: T[]): T[] {
+  return merged.length === previous.length && merged.every((item, i) => item === previous[i]) ? (previous as T[]) : merged;
+}
+
 /**
  * The next nodes for React Flow, keeping what it measured and what the user is doing: a node
  * being dragged stays under the pointer, selection survives a document update, and unchanged
  * nodes keep their object so that React skips them (a 1,000-node canvas re-renders only what
- * changed).
+ * changed); with nothing changed, the previous array itself (every new array is a store update
+ * in React Flow that runs every node's and edge's selectors).
  */
 export function mergeNodes(
   previous: readonly TaskFlowNode[],
@@ -82,7 +88,7 @@ export function mergeNodes(
   selected: ReadonlySet<string>,
 ): TaskFlowNode[] {
   const byId = new Map(previous.map((node) => [node.id, node]));
-  return next.map((node) => {
+  const merged = next.map((node) => {
     const old = byId.get(node.id);
     const isSelected = selected.has(node.id);
     if (!old) return { ...node, selected: isSelected };
@@ -104,12 +110,13 @@ export function mergeNodes(
       ...(old.dragging ? { dragging: true } : {}),
     };
   });
+  return unlessUnchanged(previous, merged);
 }
 
-/** The same for edges: selection survives, unchanged edges keep their object. */
+/** The same for edges: selection survives, unchanged edges keep their object (and an unchanged list its array). */
 export function mergeEdges(previous: readonly LinkEdge[], next: readonly LinkEdge[], selected: ReadonlySet<string>): LinkEdge[] {
   const byId = new Map(previous.map((edge) => [edge.id, edge]));
-  return next.map((edge) => {
+  const merged = next.map((edge) => {
     const old = byId.get(edge.id);
     const isSelected = selected.has(edge.id);
     if (
@@ -122,6 +129,7 @@ export function mergeEdges(previous: readonly LinkEdge[], next: readonly LinkEdg
       return old;
     return { ...edge, selected: isSelected };
   });
+  return unlessUnchanged(previous, merged);
 }
 
 function sameData(a: TaskFlowNode['data'], b: TaskFlowNode['data']): boolean {

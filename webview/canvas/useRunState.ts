@@ -7,6 +7,7 @@ import {
   type RunSummaryDto,
   type TaskRunStateDto,
 } from '../../src/protocol/canvasRunProtocol';
+import { TaskStatePacer } from './TaskStatePacer';
 import { postCommand } from './vscodeApi';
 
 export interface RunDetail extends Omit<DidShowDetailNotification, 'type'> {
@@ -19,7 +20,10 @@ export interface RunState {
   runs: RunSummaryDto[];
   selectedRunId: string | undefined;
   followLatest: boolean;
-  /** Task states of the shown run; a new Map object per batch of changes. */
+  /**
+   * Task states of the shown run as drawn: each state the host sends is shown for a moment before
+   * the task's next one (see TaskStatePacer); a new Map object per batch of changes.
+   */
   states: ReadonlyMap<string, TaskRunStateDto>;
   detail: RunDetail | undefined;
   report: { ok: boolean; message: string; at: number } | undefined;
@@ -42,6 +46,13 @@ export function useRunState(): RunState {
   const [report, setReport] = useState<RunState['report']>();
 
   useEffect(() => {
+    const pacer = new TaskStatePacer((changes, reset) =>
+      setStates((previous) => {
+        const next = reset ? new Map<string, TaskRunStateDto>() : new Map(previous);
+        for (const state of changes) next.set(state.taskId, state);
+        return next;
+      }),
+    );
     const onMessage = (event: MessageEvent<unknown>): void => {
       const message = event.data;
       if (!isCanvasRunNotification(message)) return;
@@ -53,11 +64,8 @@ export function useRunState(): RunState {
           setRuns({ runs: message.runs, selectedRunId: message.selectedRunId, followLatest: message.followLatest });
           return;
         case 'run/didChangeTaskStates':
-          setStates((previous) => {
-            const next = message.reset ? new Map<string, TaskRunStateDto>() : new Map(previous);
-            for (const state of message.states) next.set(state.taskId, state);
-            return next;
-          });
+          if (message.reset) pacer.reset(message.states);
+          else pacer.push(message.states);
           return;
         case 'run/didShowDetail': {
           const { type: _type, ...rest } = message;
@@ -82,7 +90,10 @@ export function useRunState(): RunState {
     };
     window.addEventListener('message', onMessage);
     postCommand({ type: 'run/ready' });
-    return () => window.removeEventListener('message', onMessage);
+    return () => {
+      window.removeEventListener('message', onMessage);
+      pacer.dispose();
+    };
   }, []);
 
   const send = useCallback((command: CanvasRunCommand) => postCommand(command), []);

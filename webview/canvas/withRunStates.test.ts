@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskRunStateDto } from '../../src/protocol/canvasRunProtocol';
-import { toFlowElements, withRunStates } from './toFlowElements';
+import { mergeEdges, mergeNodes, toFlowElements, withRunStates } from './toFlowElements';
 
 const graph = {
   dagId: 'd',
@@ -53,5 +53,21 @@ describe('withRunStates', () => {
     // A new run without instances yet clears every state.
     const cleared = withRunStates(second.nodes, second.edges, new Map());
     expect(cleared.nodes.every((n) => n.data.run === undefined)).toBe(true);
+  });
+
+  it('gives React Flow the previous arrays back when a batch changes none of their elements', () => {
+    const plain = toFlowElements(graph, [], new Map());
+    const nodes = mergeNodes([], plain.nodes, new Set());
+    const edges = mergeEdges([], plain.edges, new Set());
+    // b goes running -> running (new figures): its node changes, no link does.
+    const before = withRunStates(nodes, edges, new Map([['b', state('b', 'running')]]));
+    const shownNodes = mergeNodes(nodes, before.nodes, new Set());
+    const shownEdges = mergeEdges(edges, before.edges, new Set());
+    const after = withRunStates(shownNodes, shownEdges, new Map([['b', { ...state('b', 'running'), messagesPerSecond: 5 }]]));
+    expect(mergeEdges(shownEdges, after.edges, new Set())).toBe(shownEdges);
+    const nextNodes = mergeNodes(shownNodes, after.nodes, new Set());
+    expect(nextNodes).not.toBe(shownNodes);
+    expect(nextNodes[0]).toBe(shownNodes[0]);
+    expect(mergeNodes(nextNodes, after.nodes, new Set())).toBe(nextNodes);
   });
 });

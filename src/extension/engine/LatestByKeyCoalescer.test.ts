@@ -72,4 +72,46 @@ describe('LatestByKeyCoalescer', () => {
     coalescer.flush();
     expect(batches).toEqual([['b1', 'a2']]);
   });
+
+  describe('with steps', () => {
+    type Change = { task: string; state: string; n?: number };
+    const steps = { sameStep: (a: Change, b: Change) => a.state === b.state, maxPerKey: 3 };
+
+    it('keeps each distinct step of a key in order, the last value of each', () => {
+      const batches: Change[][] = [];
+      const coalescer = new LatestByKeyCoalescer<Change>((values) => batches.push(values), 16, steps);
+      coalescer.push('a', { task: 'a', state: 'queued' });
+      coalescer.push('a', { task: 'a', state: 'running', n: 1 });
+      coalescer.push('b', { task: 'b', state: 'running' });
+      coalescer.push('a', { task: 'a', state: 'running', n: 2 });
+      expect(coalescer.pendingCount).toBe(3);
+      vi.advanceTimersByTime(16);
+      expect(batches).toEqual([
+        [
+          { task: 'b', state: 'running' },
+          { task: 'a', state: 'queued' },
+          { task: 'a', state: 'running', n: 2 },
+        ],
+      ]);
+    });
+
+    it('drops the oldest steps past maxPerKey and always keeps the last', () => {
+      const batches: Change[][] = [];
+      const coalescer = new LatestByKeyCoalescer<Change>((values) => batches.push(values), 16, steps);
+      for (const state of ['scheduled', 'queued', 'running', 'failed', 'up_for_retry']) coalescer.push('a', { task: 'a', state });
+      coalescer.flush();
+      expect(batches.map((b) => b.map((c) => c.state))).toEqual([['running', 'failed', 'up_for_retry']]);
+    });
+
+    it('starts every window afresh: a repeated step in the next window is delivered again', () => {
+      const batches: string[][] = [];
+      const coalescer = new LatestByKeyCoalescer<Change>((values) => batches.push(values.map((c) => c.state)), 16, steps);
+      coalescer.push('a', { task: 'a', state: 'running' });
+      vi.advanceTimersByTime(16);
+      coalescer.push('a', { task: 'a', state: 'running' });
+      coalescer.push('a', { task: 'a', state: 'success' });
+      vi.advanceTimersByTime(16);
+      expect(batches).toEqual([['running'], ['running', 'success']]);
+    });
+  });
 });

@@ -19,6 +19,7 @@ import type { EngineService } from '../engine/EngineService';
 import { LatestByKeyCoalescer } from '../engine/LatestByKeyCoalescer';
 import type { WorkspaceEngine } from '../engine/WorkspaceEngine';
 import { loadExtensionServices } from '../services/loadExtensionServices';
+import { TASK_STATE_STEPS } from './taskStateSteps';
 
 const RUN_LIST_LIMIT = 50;
 /** The first screenful of a long log; the panel follows from its end. */
@@ -36,8 +37,9 @@ interface LogDetail {
 /**
  * The running half of one canvas: run controls, the shown run's task states on the nodes, and the
  * detail panel (a try's log, XComs, the engine's explanation). Task state changes are coalesced
- * per frame-sized window, last state per task winning, so a burst of changes cannot flood the
- * webview and the final state always arrives.
+ * per frame-sized window, keeping each task's distinct states in order (the last update of each),
+ * so a burst of changes cannot flood the webview, short-lived states such as queued still reach
+ * it, and the final state always arrives.
  */
 export class CanvasRunController implements vscode.Disposable {
   private engine: WorkspaceEngine | undefined;
@@ -49,6 +51,8 @@ export class CanvasRunController implements vscode.Disposable {
   private readonly states = new Map<string, TaskRunStateDto>();
   private readonly stateCoalescer: LatestByKeyCoalescer<TaskRunStateDto>;
   private readonly runsCoalescer: LatestByKeyCoalescer<true>;
+  /** The runs in the list the webview was last sent. */
+  private listedRunIds = new Set<string>();
   private log: LogDetail | undefined;
   private disposed = false;
 
@@ -59,9 +63,13 @@ export class CanvasRunController implements vscode.Disposable {
     /** Opens the run views panel on this DAG. */
     private readonly openRunViews: (dagId: string, runId: string | undefined) => void,
   ) {
-    this.stateCoalescer = new LatestByKeyCoalescer((states) => {
-      if (this.shownRunId) this.post({ type: 'run/didChangeTaskStates', runId: this.shownRunId, reset: false, states });
-    });
+    this.stateCoalescer = new LatestByKeyCoalescer(
+      (states) => {
+        if (this.shownRunId) this.post({ type: 'run/didChangeTaskStates', runId: this.shownRunId, reset: false, states });
+      },
+      16,
+      TASK_STATE_STEPS,
+    );
     this.runsCoalescer = new LatestByKeyCoalescer(() => this.postRuns(), 50);
     this.subscriptions.push(
       webview.onDidReceiveMessage((message: unknown) => {
@@ -124,7 +132,10 @@ export class CanvasRunController implements vscode.Disposable {
       this.engineSubscriptions = [
         lookup.engine.on('taskInstance', (ti) => this.onTaskInstance(ti)),
         lookup.engine.on('run', (run) => {
-          if (run.dagId === this.dagId) this.runsCoalescer.push('runs', true);
+          if (run.dagId !== this.dagId) return;
+          this.runsCoalescer.push('runs', true);
+          // A new run while following the latest: shown at once (see onTaskInstance).
+          if (this.selectedRunId === undefined && !this.listedRunIds.has(run.runId)) this.runsCoalescer.flush();
         }),
         lookup.engine.on('taskProgress', (e) => {
           if (e.dagId !== this.dagId || e.runId !== this.shownRunId) return;
@@ -253,6 +264,7 @@ export class CanvasRunController implements vscode.Disposable {
   /** Sends the run list, and the shown run's states in full if the shown run changed. */
   private postRuns(): void {
     const runs = this.runs();
+    this.listedRunIds = new Set(runs.map((r) => r.runId));
     const selected = this.selectedRunId && runs.some((r) => r.runId === this.selectedRunId) ? this.selectedRunId : undefined;
     const shown = selected ?? runs[0]?.runId;
     this.post({
@@ -280,9 +292,14 @@ export class CanvasRunController implements vscode.Disposable {
   private onTaskInstance(ti: TaskInstanceRecord): void {
     if (ti.dagId !== this.dagId) return;
     if (ti.runId !== this.shownRunId) {
-      // A run the canvas does not know yet (just triggered): the run list brings it.
-      if (this.selectedRunId === undefined) this.runsCoalescer.push('runs', true);
-      return;
+      // A run the canvas does not know yet (just triggered): the run list brings it. Following the
+      // latest run, it is shown at once rather than after the list's window, so that its first
+      // tasks' first states (queued, in the scheduler's first pass) reach the canvas too.
+      if (this.selectedRunId !== undefined) return;
+      this.runsCoalescer.push('runs', true);
+      if (this.listedRunIds.has(ti.runId)) return;
+      this.runsCoalescer.flush();
+      if (ti.runId !== this.shownRunId) return;
     }
     const previous = this.states.get(ti.taskId);
     const next = toTaskState(ti);
