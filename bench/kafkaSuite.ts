@@ -256,9 +256,9 @@ async function latencyRun(
       log: (_level, message) => {
         if (message.startsWith('Starting at')) joined();
       },
-      onCommitted: ({ messages }) => {
+      onCommitted: ({ timestamps }) => {
         const now = Date.now();
-        for (const m of messages) if (m.timestamp - startedAt > LATENCY_WARMUP_MS) latencies.push(now - m.timestamp);
+        for (const timestamp of timestamps) if (timestamp - startedAt > LATENCY_WARMUP_MS) latencies.push(now - timestamp);
       },
     }),
   );

@@ -18,7 +18,8 @@ const STOP_REASONS: Readonly<Record<SinkStopReason, string>> = {
 /**
  * `kafka.sink`, the DB writer: consumes topics into a SQLite table exactly once (see
  * runKafkaSink). Its XCom: {rows, dead_letters, messages, offsets: {"topic/partition": next}}.
- * The database runs in Dagstream's SQLite worker thread; the engine's thread only parses events.
+ * The database runs in Dagstream's SQLite worker thread, which also parses and maps the events;
+ * the engine's thread only reads them from Kafka.
  */
 export function createKafkaSinkOperator(openClient: KafkaClientFactory = (name, options) => openKafkaClient(name, options)): Operator {
   return {

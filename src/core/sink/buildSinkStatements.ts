@@ -16,6 +16,12 @@ export interface SinkStatements {
   readonly createOffsetsGuard: string;
   /** One row: the columns' values in mapping order. */
   readonly insertRow: string;
+  /**
+   * `count` rows in one statement, their values one row after the other: SQLite runs it as
+   * `count` single-row inserts (upserts included, in order), while sql.js's cost per statement
+   * run (binding, stepping, resetting across the WebAssembly boundary) is paid once.
+   */
+  insertRows(count: number): string;
   /** topic, partition, offset, timestamp, key, value, headers (JSON), reason, failed_at. */
   readonly insertDeadLetter: string;
   /** sink table, topic, partition, next offset, previous offset (where the batch started), updated_at. */
@@ -46,7 +52,7 @@ export function buildSinkStatements(
   const definitions = columns.map((c) => `${quoteIdentifier(c.name)} ${declaredType(c.type)}${c.required ? ' NOT NULL' : ''}`);
   if (primaryKey.length > 0) definitions.push(`PRIMARY KEY (${primaryKey.map(quoteIdentifier).join(', ')})`);
   const names = columns.map((c) => quoteIdentifier(c.name));
-  const placeholders = columns.map(() => '?').join(', ');
+  const placeholders = `(${columns.map(() => '?').join(', ')})`;
   const keys = new Set(primaryKey);
   const updates = columns.filter((c) => !keys.has(c.name)).map((c) => `${quoteIdentifier(c.name)} = excluded.${quoteIdentifier(c.name)}`);
   const upsert =
@@ -55,6 +61,8 @@ export function buildSinkStatements(
       : ` ON CONFLICT (${primaryKey.map(quoteIdentifier).join(', ')}) ${updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'}`;
   const d = quoteIdentifier(deadLetterTable);
   const o = quoteIdentifier(SINK_OFFSETS_TABLE);
+  const insertRows = (count: number): string =>
+    `INSERT INTO ${t} (${names.join(', ')}) VALUES ${Array.from({ length: count }, () => placeholders).join(', ')}${upsert}`;
   return {
     createTable: `CREATE TABLE IF NOT EXISTS ${t} (${definitions.join(', ')})`,
     createDeadLetterTable:
@@ -68,7 +76,8 @@ export function buildSinkStatements(
       `CREATE TRIGGER IF NOT EXISTS ${quoteIdentifier(`${SINK_OFFSETS_TABLE}_in_order`)} BEFORE UPDATE OF next_offset ON ${o} ` +
       `WHEN NEW.previous_offset IS NOT OLD.next_offset BEGIN ` +
       `SELECT RAISE(ABORT, 'kafka.sink: this batch does not continue from the stored offset (a write before it failed); none of it was kept'); END`,
-    insertRow: `INSERT INTO ${t} (${names.join(', ')}) VALUES (${placeholders})${upsert}`,
+    insertRow: insertRows(1),
+    insertRows,
     insertDeadLetter:
       `INSERT OR REPLACE INTO ${d} (topic, partition, "offset", timestamp, key, value, headers, reason, failed_at) ` +
       `VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -86,19 +86,36 @@ export function mapMessageToRow(
   readsValue: boolean,
   maxValueBytes: number,
 ): SinkRowResult {
+  const row: unknown[] = new Array<unknown>(columns.length);
+  const reason = mapMessageInto(message, columns, readsValue, maxValueBytes, row, 0);
+  return reason === undefined ? { row } : { reason };
+}
+
+/**
+ * mapMessageToRow writing the row's values into `out` from index `at` (a sink's rows go to the
+ * database as one flat list). Returns the dead-letter reason, or undefined when the row was
+ * written; after a reason, `out` from `at` holds leftovers to overwrite.
+ */
+export function mapMessageInto(
+  message: KafkaMessage,
+  columns: readonly CompiledSinkColumn[],
+  readsValue: boolean,
+  maxValueBytes: number,
+  out: unknown[],
+  at: number,
+): string | undefined {
   let event: unknown;
   if (readsValue) {
-    if (message.value === null) return { reason: 'tombstone: the message has no value' };
+    if (message.value === null) return 'tombstone: the message has no value';
     if (message.value.length > maxValueBytes) {
-      return { reason: `oversized value: ${message.value.length} bytes, above max_value_bytes (${maxValueBytes})` };
+      return `oversized value: ${message.value.length} bytes, above max_value_bytes (${maxValueBytes})`;
     }
     try {
       event = JSON.parse(message.value.toString('utf8'));
     } catch (error) {
-      return { reason: `invalid JSON: ${(error as Error).message}` };
+      return `invalid JSON: ${(error as Error).message}`;
     }
   }
-  const row: unknown[] = new Array<unknown>(columns.length);
   for (let i = 0; i < columns.length; i++) {
     const column = columns[i]!;
     const source = column.source;
@@ -109,17 +126,17 @@ export function mapMessageToRow(
           ? headerValue(message, source.name)
           : walk(event, source.steps);
     if (raw === undefined || raw === null) {
-      if (column.required) return { reason: `missing required field ${column.path} (column "${column.name}")` };
-      row[i] = null;
+      if (column.required) return `missing required field ${column.path} (column "${column.name}")`;
+      out[at + i] = null;
       continue;
     }
     const converted = convert(raw, column.type);
     if (converted === undefined) {
-      return { reason: `wrong type at ${column.path} (column "${column.name}"): expected ${column.type}, got ${describe(raw)}` };
+      return `wrong type at ${column.path} (column "${column.name}"): expected ${column.type}, got ${describe(raw)}`;
     }
-    row[i] = converted;
+    out[at + i] = converted;
   }
-  return { row };
+  return undefined;
 }
 
 /** True when some column needs the message's value parsed. */

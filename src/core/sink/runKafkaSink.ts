@@ -1,11 +1,12 @@
 import type { TaskProgress } from '../executor/taskExecution';
-import type { KafkaClient, KafkaMessage, TopicPartition, TopicPartitionOffset } from '../kafka/KafkaClient';
+import type { KafkaClient, TopicPartition, TopicPartitionOffset } from '../kafka/KafkaClient';
 import { openSqliteDatabase } from '../sqlite/openSqliteDatabase';
 import type { PreparedStatement } from '../sqlite/PreparedStatement';
-import type { TransactionStepInput } from '../sqlite/SqliteDatabase';
-import type { CheckpointPolicy, SqlParameters } from '../sqlite/sqliteTypes';
+import type { SqliteSinkWriter } from '../sqlite/SqliteSinkWriter';
+import type { CheckpointPolicy } from '../sqlite/sqliteTypes';
 import { buildSinkStatements, quoteIdentifier } from './buildSinkStatements';
-import { columnsReadValue, mapMessageToRow, type CompiledSinkColumn } from './compileSinkColumns';
+import type { CompiledSinkColumn } from './compileSinkColumns';
+import { packSinkMessages } from './packSinkMessages';
 
 export interface KafkaSinkOptions {
   readonly topics: readonly string[];
@@ -35,17 +36,26 @@ export interface KafkaSinkOptions {
   /** About once a second while the sink runs, and once at the end. */
   readonly onProgress?: (progress: TaskProgress) => void;
   /** After each committed transaction: what it held (for latency measurements and tests). */
-  readonly onCommitted?: (written: {
-    readonly messages: readonly KafkaMessage[];
-    readonly rows: number;
-    readonly deadLetters: number;
-  }) => void;
+  readonly onCommitted?: (written: SinkTransaction) => void;
   readonly log?: (level: 'info' | 'warning', message: string) => void;
   readonly progressIntervalMs?: number;
   /** Where the database runs (see openSqliteDatabase); default its worker thread. */
   readonly runIn?: 'worker' | 'thread';
   /** The database worker's script (see openSqliteDatabase); default the bundle beside this code, else the source. */
   readonly workerScript?: string;
+}
+
+/** One committed transaction of a sink: a run of one partition's messages. */
+export interface SinkTransaction {
+  readonly topic: string;
+  readonly partition: number;
+  /** How many messages it held (rows + dead letters), and the offset after them (now stored). */
+  readonly messages: number;
+  readonly nextOffset: number;
+  readonly rows: number;
+  readonly deadLetters: number;
+  /** The messages' timestamps, in offset order. */
+  readonly timestamps: readonly number[];
 }
 
 export type SinkStopReason = 'max-messages' | 'max-time' | 'end' | 'aborted';
@@ -66,8 +76,13 @@ export interface KafkaSinkResult {
 const GROUP_COMMIT_INTERVAL_MS = 5000;
 const FINAL_GROUP_COMMIT_TIMEOUT_MS = 5000;
 const CATCH_UP_CHECK_MS = 200;
-/** Transactions handed to the database thread and not yet committed, at most. */
-const MAX_PENDING_TRANSACTIONS = 4;
+/**
+ * Transactions (and messages) handed to the database thread and not yet committed, at most:
+ * enough for the consumer to fetch the next batches while the database writes these, few enough
+ * to bound the memory and, with a checkpoint after every transaction, the work a crash loses.
+ */
+const MAX_PENDING_TRANSACTIONS = 16;
+const MAX_PENDING_MESSAGES = 20_000;
 
 function key(topic: string, partition: number): string {
   return `${topic}/${partition}`;
@@ -97,6 +112,7 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
   });
   const statements = buildSinkStatements(table, columns, options.primaryKey, options.deadLetterTable);
   const prepared: PreparedStatement[] = [];
+  let writer: SqliteSinkWriter | undefined;
   try {
     await db.execute(
       [statements.createTable, statements.createDeadLetterTable, statements.createOffsetsTable, statements.createOffsetsGuard].join(';\n'),
@@ -109,10 +125,18 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
           `Add them (ALTER TABLE ... ADD COLUMN), or write to a new table.`,
       );
     }
-    const insertRow = await db.prepare(statements.insertRow);
-    const insertDeadLetter = await db.prepare(statements.insertDeadLetter);
     const storeOffset = await db.prepare(statements.storeOffset);
-    prepared.push(insertRow, insertDeadLetter, storeOffset);
+    prepared.push(storeOffset);
+    // Parsing, mapping and dead-lettering run in the database's thread, beside the inserts: this
+    // thread only reads from Kafka and hands over each batch's raw bytes.
+    writer = await db.openSink({
+      table,
+      columns,
+      primaryKey: options.primaryKey,
+      deadLetterTable: options.deadLetterTable,
+      maxValueBytes: options.maxValueBytes,
+    });
+    const sinkWriter = writer;
 
     const stored = new Map<string, number>();
     for (const row of (await db.query(statements.readOffsets, [table], { limit: 1_000_000 })).rows) {
@@ -228,17 +252,21 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
     timers.push(setInterval(report, options.progressIntervalMs ?? 1000));
     if (options.groupId !== undefined) timers.push(setInterval(() => void commitGroup(), GROUP_COMMIT_INTERVAL_MS));
     if (options.stopAtEnd) timers.push(setInterval(() => caughtUp() && stop('end'), CATCH_UP_CHECK_MS));
-    const readsValue = columnsReadValue(columns);
     let failure: unknown;
-    /** Transactions given to the database and not yet settled, oldest first. */
-    const pending: Promise<void>[] = [];
+    /** Transactions given to the database and not yet settled, and how many messages they hold. */
+    const pending = new Set<Promise<void>>();
+    let pendingMessages = 0;
     let writeFailure: unknown;
     /** Per partition, the next offset after the last batch handed to the database. */
     const submittedTo = new Map<string, number>();
     let submitted = 0;
+    const handedOverToEnd = (): boolean => [...endAtStart].every(([k, offset]) => (submittedTo.get(k) ?? next.get(k) ?? 0) >= offset);
     try {
       const starting = consumer.start(async (batch, control) => {
-        const k = key(batch.topic, batch.partition);
+        // The callbacks below use these, never `batch`: a closure that held the batch would keep
+        // all its messages alive until the database answers.
+        const { topic, partition } = batch;
+        const k = key(topic, partition);
         end.set(k, batch.highWatermark);
         let index = 0;
         while (index < batch.messages.length) {
@@ -250,43 +278,63 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
           let take = Math.min(options.batchSize, batch.messages.length - index);
           if (options.maxMessages !== undefined) take = Math.min(take, options.maxMessages - submitted);
           const chunk = batch.messages.slice(index, index + take);
+          // Only what the callback needs outlives the handler: messages kept until the database
+          // answers would survive the young generation and cost far more to collect.
+          const timestamps = options.onCommitted ? chunk.map((m) => m.timestamp) : [];
+          const count = chunk.length;
           const last = index + take === batch.messages.length;
           const nextOffset = last ? batch.nextOffset : chunk[chunk.length - 1]!.offset + 1;
           const previousOffset = submittedTo.get(k) ?? next.get(k)!;
-          const goodRows: SqlParameters[] = [];
-          const badRows: SqlParameters[] = [];
-          const now = new Date().toISOString();
-          for (const message of chunk) {
-            const mapped = mapMessageToRow(message, columns, readsValue, options.maxValueBytes);
-            if ('row' in mapped) goodRows.push(mapped.row);
-            else badRows.push(deadLetterRow(message, mapped.reason, now));
-          }
-          const steps: TransactionStepInput[] = [];
-          if (goodRows.length > 0) steps.push({ statement: insertRow, rows: goodRows });
-          if (badRows.length > 0) steps.push({ statement: insertDeadLetter, rows: badRows });
-          steps.push({ statement: storeOffset, rows: [[table, batch.topic, batch.partition, nextOffset, previousOffset, now]] });
-          // Not awaited here: the next batch is fetched and parsed while the database thread
-          // writes this one. The database runs transactions in the order they were given, and
-          // the offsets guard refuses any that would skip over one that failed.
-          const write = db.transaction(steps).then(
-            () => {
-              next.set(k, nextOffset);
-              messages += chunk.length;
-              rows += goodRows.length;
-              deadLetters += badRows.length;
-              options.onCommitted?.({ messages: chunk, rows: goodRows.length, deadLetters: badRows.length });
-              if (options.stopAtEnd && caughtUp()) stop('end');
-            },
-            (error: unknown) => {
-              writeFailure ??= error;
-              onStop();
-            },
-          );
-          pending.push(write);
+          // Not awaited here: the next batch is fetched while the database thread maps and writes
+          // this one. The database runs transactions in the order they were given, and the
+          // offsets guard refuses any that would skip over one that failed.
+          const write = sinkWriter
+            .write({
+              topic,
+              partition,
+              messages: packSinkMessages(chunk),
+              previousOffset,
+              nextOffset,
+              at: new Date().toISOString(),
+            })
+            .then(
+              (written) => {
+                next.set(k, nextOffset);
+                messages += count;
+                rows += written.rows;
+                deadLetters += written.deadLetters;
+                options.onCommitted?.({
+                  topic,
+                  partition,
+                  messages: count,
+                  nextOffset,
+                  rows: written.rows,
+                  deadLetters: written.deadLetters,
+                  timestamps,
+                });
+                if (options.stopAtEnd && caughtUp()) stop('end');
+              },
+              (error: unknown) => {
+                writeFailure ??= error;
+                onStop();
+              },
+            );
+          const settled: Promise<void> = write.then(() => {
+            pending.delete(settled);
+            pendingMessages -= count;
+          });
+          pending.add(settled);
+          pendingMessages += count;
           submittedTo.set(k, nextOffset);
-          submitted += chunk.length;
+          submitted += count;
           index += take;
-          while (pending.length > MAX_PENDING_TRANSACTIONS) await pending.shift();
+          // Everything up to the end offsets is handed over: stop fetching now rather than after
+          // the last commit, when the consumer would already wait in a fetch for data that is not coming.
+          if (options.stopAtEnd && handedOverToEnd()) {
+            stop('end');
+            return;
+          }
+          while (pending.size >= MAX_PENDING_TRANSACTIONS || pendingMessages > MAX_PENDING_MESSAGES) await Promise.race(pending);
           if (options.maxMessages !== undefined && submitted >= options.maxMessages) {
             stop('max-messages');
             if (!last) control.resumeAt(nextOffset);
@@ -320,15 +368,10 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
     }
     return result(stoppedBy ?? 'aborted');
   } finally {
+    await writer?.close().catch(() => undefined);
     for (const statement of prepared) await statement.finalize().catch(() => undefined);
     await db.close();
   }
-}
-
-function deadLetterRow(message: KafkaMessage, reason: string, now: string): SqlParameters {
-  const headers =
-    message.headers.length === 0 ? null : JSON.stringify(message.headers.map((h) => ({ key: h.key, value: h.value.toString('base64') })));
-  return [message.topic, message.partition, message.offset, message.timestamp, message.key, message.value, headers, reason, now];
 }
 
 function splitKey(k: string): TopicPartition {

@@ -1,6 +1,8 @@
+import type { SinkTableSpec } from '../sink/mapSinkBatch';
 import { PreparedStatement } from './PreparedStatement';
 import { SqliteDatabaseError, type SerializedSqliteError } from './SqliteDatabaseError';
 import type { SqliteArgs, SqliteOperationName, SqliteResult } from './sqliteProtocol';
+import { SqliteSinkWriter } from './SqliteSinkWriter';
 import type { SqliteTransport } from './SqliteTransport';
 import type {
   CheckpointPolicy,
@@ -51,6 +53,7 @@ export class SqliteDatabase {
   readonly file: string;
   private closed = false;
   private readonly statements = new Set<PreparedStatement>();
+  private readonly sinkWriters = new Set<SqliteSinkWriter>();
   private readonly disposers: (() => void)[] = [];
 
   constructor(
@@ -135,6 +138,17 @@ export class SqliteDatabase {
     return statement;
   }
 
+  /**
+   * A Kafka sink's writer on `spec.table` (which, with its dead-letter table and the offsets
+   * table, must exist): the parsing and mapping of its messages happen in the database's thread.
+   */
+  async openSink(spec: SinkTableSpec): Promise<SqliteSinkWriter> {
+    const { sinkId } = await this.call('openSink', { spec });
+    const writer = new SqliteSinkWriter(this.shared.transport, sinkId, this.defaultCheckpoint, (w) => this.sinkWriters.delete(w));
+    this.sinkWriters.add(writer);
+    return writer;
+  }
+
   /** Several statements, each run for its rows, in one transaction: all of it is kept, or none. */
   transaction(
     steps: readonly TransactionStepInput[],
@@ -196,6 +210,7 @@ export class SqliteDatabase {
   async close(): Promise<CloseResult> {
     if (this.closed) return { discardedChangedRows: 0 };
     await Promise.all([...this.statements].map((statement) => statement.finalize().catch(() => undefined)));
+    await Promise.all([...this.sinkWriters].map((writer) => writer.close().catch(() => undefined)));
     const result = await this.shared.release();
     this.closed = true;
     for (const dispose of this.disposers.splice(0)) dispose();

@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
+import { buildSinkStatements } from '../sink/buildSinkStatements';
+import { mapSinkBatch, type SinkTableSpec } from '../sink/mapSinkBatch';
+import { unpackSinkMessages } from '../sink/packSinkMessages';
 import { loadSqlJs } from '../store/loadSqlJs';
 import { writeFileAtomically } from '../store/writeFileAtomically';
 import { bindParameters } from './bindParameters';
@@ -29,6 +32,7 @@ import type {
   QueryOptions,
   QueryResult,
   RunResult,
+  SinkBatchResult,
   SqlParameters,
   SqlValue,
   TableInfo,
@@ -48,6 +52,19 @@ interface PreparedEntry {
   use: SqlParameterUse;
   stmt: Statement | undefined;
   generation: number;
+}
+
+/** Rows per INSERT statement of a sink's batch, largest first: any count is a few statements of these. */
+const SINK_ROWS_PER_STATEMENT = [64, 16, 4, 1] as const;
+
+interface SinkEntry {
+  spec: SinkTableSpec;
+  width: number;
+  /** By rows per statement. */
+  insertRows: Map<number, PreparedEntry>;
+  insertRowsSql: (count: number) => string;
+  insertDeadLetter: PreparedEntry;
+  storeOffset: PreparedEntry;
 }
 
 export interface SqliteEngineHost {
@@ -79,6 +96,8 @@ export class SqliteEngine implements SqliteOperationHandlers {
   private lastCheckpointError: string | undefined;
   private currentRequest = 0;
   private readonly checkpoints: CheckpointScheduler;
+  private readonly sinks = new Map<number, SinkEntry>();
+  private nextSinkId = 1;
   /** Rows kept by executeToCursor, until closeCursor or close. */
   private readonly cursors = new Map<number, SqlValue[][]>();
   private nextCursorId = 1;
@@ -100,7 +119,7 @@ export class SqliteEngine implements SqliteOperationHandlers {
 
   static async open(args: SqliteArgs<'open'>, host: SqliteEngineHost): Promise<{ engine: SqliteEngine; info: OpenedDatabaseInfo }> {
     const file = path.resolve(args.file);
-    const sqlJs = await loadSqlJs(args.wasmPath);
+    const sqlJs = await loadSqlJs(args.wasmPath, args.wasmModule);
     removeStaleTempFiles(file);
     const loaded = readDatabaseFile(file);
     if (!loaded) {
@@ -341,6 +360,117 @@ export class SqliteEngine implements SqliteOperationHandlers {
     return null;
   }
 
+  // ---- Kafka sinks: raw messages in, rows and offsets out, one transaction per batch ----
+
+  openSink(args: SqliteArgs<'openSink'>): { sinkId: number } {
+    const { spec } = args;
+    const statements = buildSinkStatements(spec.table, spec.columns, spec.primaryKey, spec.deadLetterTable);
+    const entry = (sql: string): PreparedEntry => {
+      const prepared: PreparedEntry = { sql, use: findSqlParameters(sql), stmt: undefined, generation: -1 };
+      // Prepared now, so that a table that does not fit the statements fails the open, not the first batch.
+      this.statementOf(prepared, -1);
+      return prepared;
+    };
+    const sink: SinkEntry = {
+      spec,
+      width: spec.columns.length,
+      insertRows: new Map([[1, entry(statements.insertRow)]]),
+      insertRowsSql: statements.insertRows,
+      insertDeadLetter: entry(statements.insertDeadLetter),
+      storeOffset: entry(statements.storeOffset),
+    };
+    const sinkId = this.nextSinkId++;
+    this.sinks.set(sinkId, sink);
+    return { sinkId };
+  }
+
+  writeSinkBatch(args: SqliteArgs<'writeSinkBatch'>): SinkBatchResult | Promise<SinkBatchResult> {
+    const started = performance.now();
+    const sink = this.sinks.get(args.sinkId);
+    if (!sink)
+      throw new SqliteDatabaseError({
+        kind: 'closed',
+        file: this.file,
+        message: `Sink ${args.sinkId} of ${this.file} was closed or never opened here. Open it again.`,
+      });
+    const messages = unpackSinkMessages(args.messages, args.topic, args.partition);
+    const mapped = mapSinkBatch(messages, sink.spec, args.at);
+    const { values, rows } = mapped;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      // As bindParameters binds them: exact integers as numbers, larger ones as text (INTEGER affinity keeps them exact).
+      if (typeof value === 'bigint') values[i] = Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+    }
+    const before = this.totalChanges();
+    const steps = mapped.deadLetters.length > 0 ? 3 : 2;
+    this.db.run('BEGIN');
+    try {
+      let row = 0;
+      for (const size of SINK_ROWS_PER_STATEMENT) {
+        if (rows - row < size) continue;
+        let entry = sink.insertRows.get(size);
+        if (!entry) {
+          const sql = sink.insertRowsSql(size);
+          entry = { sql, use: findSqlParameters(sql), stmt: undefined, generation: -1 };
+          sink.insertRows.set(size, entry);
+        }
+        const stmt = this.statementOf(entry, -1);
+        const count = size * sink.width;
+        while (rows - row >= size) {
+          try {
+            stmt.run(values.slice(row * sink.width, row * sink.width + count) as SqlValue[]);
+          } catch (error) {
+            throw this.statementError(error, entry, { step: 0, steps, row, rows });
+          }
+          row += size;
+          if (row % INTERRUPT_CHECK_ROWS < size) this.checkInterrupted();
+        }
+      }
+      const deadLetter = this.statementOf(sink.insertDeadLetter, -1);
+      mapped.deadLetters.forEach((params, index) => {
+        try {
+          deadLetter.run(params);
+        } catch (error) {
+          throw this.statementError(error, sink.insertDeadLetter, { step: 1, steps, row: index, rows: mapped.deadLetters.length });
+        }
+      });
+      try {
+        this.statementOf(sink.storeOffset, -1).run([
+          sink.spec.table,
+          args.topic,
+          args.partition,
+          args.nextOffset,
+          args.previousOffset,
+          args.at,
+        ]);
+      } catch (error) {
+        throw this.statementError(error, sink.storeOffset, { step: steps - 1, steps, row: 0, rows: 1 });
+      }
+      this.checkInterrupted();
+      this.db.run('COMMIT');
+    } catch (error) {
+      this.rollbackOpenTransaction();
+      throw error;
+    }
+    return this.afterWrite(args.checkpoint, {
+      rows,
+      deadLetters: mapped.deadLetters.length,
+      changes: this.totalChanges() - before,
+      lastInsertRowid: this.lastInsertRowid(),
+      durationMs: performance.now() - started,
+    });
+  }
+
+  closeSink(args: { sinkId: number }): null {
+    const sink = this.sinks.get(args.sinkId);
+    this.sinks.delete(args.sinkId);
+    if (!sink) return null;
+    for (const entry of [...sink.insertRows.values(), sink.insertDeadLetter, sink.storeOffset]) {
+      if (entry.stmt && entry.generation === this.generation) entry.stmt.free();
+    }
+    return null;
+  }
+
   dropTable(args: SqliteArgs<'dropTable'>): RunResult | Promise<RunResult> {
     const started = performance.now();
     const type = tableType(this.db, args.table);
@@ -472,6 +602,7 @@ export class SqliteEngine implements SqliteOperationHandlers {
     this.checkpoints.dispose();
     this.db.close();
     this.prepared.clear();
+    this.sinks.clear();
     return { ...(checkpoint ? { checkpoint } : {}), discardedChangedRows };
   }
 

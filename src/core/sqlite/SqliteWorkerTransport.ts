@@ -36,14 +36,27 @@ export class SqliteWorkerTransport implements SqliteTransport {
   ) {
     const script = resolveSqliteWorkerScript(workerScript);
     const workerData: SqliteWorkerData = { interrupt: this.interrupt.buffer as SharedArrayBuffer };
-    this.worker = new Worker(script.code, { eval: script.eval, workerData, name: `dagstream-sqlite ${file}` });
+    this.worker = new Worker(script.code, {
+      eval: script.eval,
+      workerData,
+      name: `dagstream-sqlite ${file}`,
+      // The built worker is one plain CommonJS file: module loaders the parent runs under (tsx in
+      // development and benchmarks) would only slow every start (Node 20 gives each worker its own
+      // loader thread for --import). The source worker registers tsx by itself.
+      ...(script.eval ? {} : { execArgv: withoutModuleLoaders(process.execArgv) }),
+    });
     this.worker.unref();
     this.worker.on('message', (message: SqliteWorkerMessage) => this.receive(message));
     this.worker.on('error', (error) => this.stop(`failed: ${error.message}`, error));
     this.worker.on('exit', (code) => this.stop(`exited (code ${code})`, undefined));
   }
 
-  call<K extends SqliteOperationName>(op: K, args: SqliteArgs<K>, signal?: AbortSignal): Promise<SqliteResult<K>> {
+  call<K extends SqliteOperationName>(
+    op: K,
+    args: SqliteArgs<K>,
+    signal?: AbortSignal,
+    transfer?: readonly ArrayBuffer[],
+  ): Promise<SqliteResult<K>> {
     if (this.stopped) return Promise.reject(this.stopped);
     const id = this.nextId++;
     return new Promise<SqliteResult<K>>((resolve, reject) => {
@@ -69,7 +82,7 @@ export class SqliteWorkerTransport implements SqliteTransport {
       else signal?.addEventListener('abort', onAbort, { once: true });
       // A request in flight keeps the process alive until its answer arrives.
       this.worker.ref();
-      this.worker.postMessage({ kind: 'request', id, op, args } as SqliteRequest);
+      this.worker.postMessage({ kind: 'request', id, op, args } as SqliteRequest, transfer);
     });
   }
 
@@ -108,4 +121,17 @@ export class SqliteWorkerTransport implements SqliteTransport {
     );
     for (const pending of [...this.pending.values()]) pending.reject(this.stopped);
   }
+}
+
+const LOADER_FLAGS = new Set(['--require', '-r', '--import', '--loader', '--experimental-loader']);
+
+/** `execArgv` without the flags that preload modules or register loaders (and their values). */
+export function withoutModuleLoaders(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    if (LOADER_FLAGS.has(arg)) i++;
+    else if (![...LOADER_FLAGS].some((flag) => arg.startsWith(`${flag}=`))) kept.push(arg);
+  }
+  return kept;
 }

@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
+import { compileSqlWasm } from '../store/loadSqlJs';
 import { InThreadSqliteTransport } from './InThreadSqliteTransport';
 import { SqliteDatabase, type SharedSqliteDatabase } from './SqliteDatabase';
 import { SqliteDatabaseError } from './SqliteDatabaseError';
@@ -73,6 +74,7 @@ async function startInstance(key: string, options: OpenSqliteDatabaseOptions): P
       file: key,
       create: options.create ?? true,
       ...(options.wasmPath ? { wasmPath: options.wasmPath } : {}),
+      wasmModule: await compileSqlWasm(options.wasmPath),
     });
   } catch (error) {
     await transport.terminate();
@@ -80,9 +82,9 @@ async function startInstance(key: string, options: OpenSqliteDatabaseOptions): P
   }
   // Any operation but a save or a status check may leave something to save before exit again.
   const tracked: SqliteTransport = {
-    call: (op, args, signal) => {
+    call: (op, args, signal, transfer) => {
       if (op !== 'checkpoint' && op !== 'status') instance.savedAtExit = false;
-      return transport.call(op, args, signal);
+      return transport.call(op, args, signal, transfer);
     },
     onEvent: (listener) => transport.onEvent(listener),
     terminate: () => transport.terminate(),

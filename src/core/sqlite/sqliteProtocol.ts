@@ -1,3 +1,4 @@
+import type { SinkTableSpec } from '../sink/mapSinkBatch';
 import type { SerializedSqliteError } from './SqliteDatabaseError';
 import type {
   CheckpointPolicy,
@@ -15,6 +16,8 @@ import type {
   QueryOptions,
   QueryResult,
   RunResult,
+  SinkBatchResult,
+  SinkBatchWrite,
   SqlParameters,
   SqlValue,
   TableInfo,
@@ -27,7 +30,8 @@ import type {
  * arguments and result. Both are plain data (structured clone).
  */
 export interface SqliteOperations {
-  open: { args: { file: string; create: boolean; wasmPath?: string }; result: OpenedDatabaseInfo };
+  /** `wasmModule`: sql.js compiled once by the opening thread (see compileSqlWasm), shared rather than compiled again. */
+  open: { args: { file: string; create: boolean; wasmPath?: string; wasmModule?: WebAssembly.Module }; result: OpenedDatabaseInfo };
   listTables: { args: { countRows: boolean }; result: TableInfo[] };
   listColumns: { args: { table: string }; result: ColumnInfo[] };
   query: { args: { sql: string; params?: SqlParameters; options: QueryOptions; checkpoint: CheckpointPolicy }; result: QueryResult };
@@ -40,6 +44,11 @@ export interface SqliteOperations {
   /** Several statements and their rows in one all-or-nothing transaction (a sink's rows and its offsets). */
   transaction: { args: { steps: readonly TransactionStep[]; checkpoint: CheckpointPolicy }; result: RunResult };
   finalize: { args: { statementId: number }; result: null };
+  /** Prepares a Kafka sink's statements for its table; the sink then writes batches of raw messages. */
+  openSink: { args: { spec: SinkTableSpec }; result: { sinkId: number } };
+  /** Maps a sink's batch (parse, columns, dead letters) and stores it with its offset, in one transaction. */
+  writeSinkBatch: { args: SinkBatchWrite & { checkpoint: CheckpointPolicy }; result: SinkBatchResult };
+  closeSink: { args: { sinkId: number }; result: null };
   exportRows: { args: ExportRequest; result: ExportResult };
   dropTable: { args: { table: string; checkpoint: CheckpointPolicy }; result: RunResult };
   /** Saves now; `overwrite` replaces a file that another program changed meanwhile. */

@@ -154,6 +154,31 @@ export interface TransactionStep {
   rows: readonly SqlParameters[];
 }
 
+/**
+ * One batch of a Kafka sink (see src/core/sink): a partition's messages, packed by
+ * packSinkMessages, stored as rows and dead letters together with the partition's next offset,
+ * in one transaction.
+ */
+export interface SinkBatchWrite {
+  sinkId: number;
+  topic: string;
+  partition: number;
+  /** The packed messages; handed to the database's thread as a transfer (the caller's copy becomes unusable). */
+  messages: ArrayBuffer;
+  /** The stored offset this batch continues from; a transaction that does not continue from it is refused. */
+  previousOffset: number;
+  /** The offset stored with the batch: the next one to read. */
+  nextOffset: number;
+  /** ISO time for the offsets' updated_at and the dead letters' failed_at. */
+  at: string;
+}
+
+export interface SinkBatchResult extends RunResult {
+  /** Messages stored as rows, and as dead letters. */
+  rows: number;
+  deadLetters: number;
+}
+
 export type ExportFormat = 'csv' | 'json';
 
 export interface ExportRequest {

@@ -6,15 +6,24 @@ import type { SqlJsStatic } from 'sql.js';
 
 const WASM_FILE = 'sql-wasm.wasm';
 
+/** Node's WebAssembly API (the project's TypeScript libs declare no WebAssembly global). */
+interface WebAssemblyApi {
+  compile(bytes: Uint8Array): Promise<WebAssembly.Module>;
+  Instance: new (module: WebAssembly.Module, imports: unknown) => object;
+}
+const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
 let loading: Promise<SqlJsStatic> | undefined;
+const compiling = new Map<string, Promise<WebAssembly.Module>>();
 
 /**
  * sql.js compiled once per process: compiling the WebAssembly module costs tens of milliseconds
- * and every database can share it. The first caller's `wasmPath` wins.
+ * and every database can share it. The first caller's `wasmPath` wins. `compiled`: the module
+ * compiled by another thread (see compileSqlWasm), so that this one skips compiling it.
  */
-export function loadSqlJs(wasmPath?: string): Promise<SqlJsStatic> {
+export function loadSqlJs(wasmPath?: string, compiled?: WebAssembly.Module): Promise<SqlJsStatic> {
   if (!loading) {
-    loading = initialise(wasmPath).catch((error: unknown) => {
+    loading = initialise(wasmPath, compiled).catch((error: unknown) => {
       // A failed start must not poison the process: let a later call (say, with a wasmPath) retry.
       loading = undefined;
       throw error;
@@ -23,16 +32,41 @@ export function loadSqlJs(wasmPath?: string): Promise<SqlJsStatic> {
   return loading;
 }
 
-async function initialise(wasmPath: string | undefined): Promise<SqlJsStatic> {
+/**
+ * sql.js's WebAssembly compiled once per process and file, to hand to database workers: a
+ * worker that compiled its own copy would pay the compile and, for its first seconds, run
+ * baseline code while V8 optimises the hot functions again in the background. A module posted
+ * to a worker shares the compiled (and already optimised) code.
+ */
+export function compileSqlWasm(wasmPath?: string): Promise<WebAssembly.Module> {
   const file = locateSqlWasm(wasmPath);
-  const bytes = readFileSync(file);
-  // Handing sql.js the bytes keeps its own file lookup (which guesses paths) out of the way.
-  const wasmBinary = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  let module = compiling.get(file);
+  if (!module) {
+    module = webAssembly.compile(readFileSync(file)).catch((error: unknown) => {
+      compiling.delete(file);
+      throw new Error(
+        `Could not compile SQLite (sql.js) from ${file}: ${error instanceof Error ? error.message : String(error)}. Reinstall or rebuild Dagstream (npm run build copies ${WASM_FILE} into dist/).`,
+        { cause: error },
+      );
+    });
+    compiling.set(file, module);
+  }
+  return module;
+}
+
+async function initialise(wasmPath: string | undefined, compiled: WebAssembly.Module | undefined): Promise<SqlJsStatic> {
+  const module = compiled ?? (await compileSqlWasm(wasmPath));
   try {
-    return await initSqlJs({ wasmBinary });
+    // Instantiating the compiled module keeps sql.js's own file lookup (which guesses paths) out of the way.
+    return await initSqlJs({
+      instantiateWasm: (imports, receive) => {
+        receive(new webAssembly.Instance(module, imports));
+        return {};
+      },
+    });
   } catch (error) {
     throw new Error(
-      `Could not start SQLite (sql.js) from ${file}: ${error instanceof Error ? error.message : String(error)}. Reinstall or rebuild Dagstream (npm run build copies ${WASM_FILE} into dist/).`,
+      `Could not start SQLite (sql.js): ${error instanceof Error ? error.message : String(error)}. Reinstall or rebuild Dagstream (npm run build copies ${WASM_FILE} into dist/).`,
       { cause: error },
     );
   }

@@ -1,0 +1,48 @@
+import type { KafkaMessage } from '../kafka/KafkaClient';
+import type { SqlValue } from '../sqlite/sqliteTypes';
+import { columnsReadValue, mapMessageInto, type CompiledSinkColumn } from './compileSinkColumns';
+
+/** What the database thread needs to write a sink's batches (plain data: it crosses to the worker). */
+export interface SinkTableSpec {
+  readonly table: string;
+  readonly columns: readonly CompiledSinkColumn[];
+  readonly primaryKey: readonly string[];
+  readonly deadLetterTable: string;
+  /** A value above this many bytes goes to the dead-letter table. */
+  readonly maxValueBytes: number;
+}
+
+/** A batch's messages mapped: rows for the table and rows for the dead-letter table. */
+export interface MappedSinkBatch {
+  /** The rows' values, row after row (`rows` x the number of columns). */
+  readonly values: unknown[];
+  readonly rows: number;
+  /** topic, partition, offset, timestamp, key, value, headers (JSON), reason, failed_at. */
+  readonly deadLetters: SqlValue[][];
+}
+
+/**
+ * Maps messages to the sink's rows, dead-lettering the ones that cannot be rows. Runs in the
+ * database's thread, beside the inserts: the consumer's thread then only reads from Kafka.
+ */
+export function mapSinkBatch(messages: readonly KafkaMessage[], spec: SinkTableSpec, failedAt: string): MappedSinkBatch {
+  const { columns, maxValueBytes } = spec;
+  const width = columns.length;
+  const readsValue = columnsReadValue(columns);
+  const values: unknown[] = new Array<unknown>(messages.length * width);
+  const deadLetters: SqlValue[][] = [];
+  let rows = 0;
+  for (const message of messages) {
+    const reason = mapMessageInto(message, columns, readsValue, maxValueBytes, values, rows * width);
+    if (reason === undefined) rows++;
+    else deadLetters.push(deadLetterRow(message, reason, failedAt));
+  }
+  values.length = rows * width;
+  return { values, rows, deadLetters };
+}
+
+function deadLetterRow(message: KafkaMessage, reason: string, failedAt: string): SqlValue[] {
+  const headers =
+    message.headers.length === 0 ? null : JSON.stringify(message.headers.map((h) => ({ key: h.key, value: h.value.toString('base64') })));
+  return [message.topic, message.partition, message.offset, message.timestamp, message.key, message.value, headers, reason, failedAt];
+}
