@@ -750,7 +750,9 @@ export class DagScheduler {
         break;
       }
     }
-    if (!this.stopping) this.dispatch(deadline);
+    // Starting a task costs about as much again in writes and outcome handling after it (within
+    // the same turn of the event loop): starts get a third of the slice so the whole turn fits it.
+    if (!this.stopping) this.dispatch(Math.min(deadline, performance.now() + (this.options.sliceMs ?? 10) / 3));
     // Waiting tasks' `scheduled` rows only inform readers in other processes (start() resets them
     // after a crash): a pass that scheduled thousands writes what fits in a few milliseconds more
     // and leaves the rest to the next pass, so that the editor is never held for long.
