@@ -14,6 +14,7 @@ import { runDashboardUiTest } from './ui/dashboard.ui';
 import { runKafkaExplorerUiTest } from './ui/kafkaExplorer.ui';
 import { runNewDagUiTest, type UiTestOutcome } from './ui/newDag.ui';
 import { runRestrictedModeUiTest } from './ui/restrictedMode.ui';
+import type { UiTestOptions } from './ui/workbenchUi';
 import { runSqliteExplorerUiTest } from './ui/sqliteExplorer.ui';
 
 const SUITE_TIMEOUT_MS = 180_000;
@@ -116,7 +117,7 @@ async function runIntegrationSuite(chromium: LaunchedChromium, extensionTestsPat
   return { passed: counts.passed, failed: Math.max(counts.failed, 1) };
 }
 
-type UiTest = (context: LaunchedChromium['context'], options: { workbenchUrl: string; resultsDir: string }) => Promise<UiTestOutcome>;
+type UiTest = (context: LaunchedChromium['context'], options: UiTestOptions) => Promise<UiTestOutcome>;
 
 /**
  * The UI tests, each in its own code-server with the packaged extension installed (a fresh

@@ -12,14 +12,8 @@ import {
   runCommandFromPalette,
   waitUntil,
   openUiTestPage,
+  type UiTestOptions,
 } from './workbenchUi';
-
-export interface CanvasEditingUiOptions {
-  /** code-server's workbench URL with the (empty, temp) workspace folder opened (`?folder=`). */
-  readonly workbenchUrl: string;
-  /** Screenshots go here: `canvas-*.png`, `failure-canvas-editing.png`. */
-  readonly resultsDir: string;
-}
 
 /** The id a task from the palette gets: `<operator>_1` for the first of its kind. */
 const HTTP = 'http_1';
@@ -35,7 +29,7 @@ const HOSTILE_ID = '<img src=x onerror=alert(1)>';
  * with VS Code's Ctrl+Z / Ctrl+Shift+Z, and checks that a hostile task id renders as text.
  * Screenshots in dark, light and high-contrast themes. Fails on any CSP violation or script dialog.
  */
-export async function runCanvasEditingUiTest(context: BrowserContext, options: CanvasEditingUiOptions): Promise<UiTestOutcome> {
+export async function runCanvasEditingUiTest(context: BrowserContext, options: UiTestOptions): Promise<UiTestOutcome> {
   const name = 'UI: draw a pipeline on the canvas, fill a form, undo and redo, in light and dark themes';
   const started = Date.now();
   const { page, cspViolations, dialogs, screenshots, shoot } = await openUiTestPage(context, options.resultsDir);

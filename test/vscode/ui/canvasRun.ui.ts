@@ -4,14 +4,7 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { BrowserContext, Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import type { UiTestOutcome } from './newDag.ui';
-import { activeWebview, pickQuickItem, runCommandFromPalette, waitUntil, openUiTestPage } from './workbenchUi';
-
-export interface CanvasRunUiOptions {
-  /** code-server's workbench URL with the (temp) workspace folder opened (`?folder=`). */
-  readonly workbenchUrl: string;
-  /** Screenshots go here: `canvas-run-*.png`, `failure-canvas-run.png`. */
-  readonly resultsDir: string;
-}
+import { activeWebview, pickQuickItem, runCommandFromPalette, waitUntil, openUiTestPage, type UiTestOptions } from './workbenchUi';
 
 const DAG_FILE = 'ops.dag.json';
 /** The file whose absence makes `flaky` fail; the test creates it before clearing the task. */
@@ -24,7 +17,7 @@ const FIX_FILE = 'flaky-fixed.txt';
  * panel follows the new try. Once in the dark theme and once in the light one, with screenshots of
  * every step. Fails on any CSP violation or script dialog.
  */
-export async function runCanvasRunUiTest(context: BrowserContext, options: CanvasRunUiOptions): Promise<UiTestOutcome> {
+export async function runCanvasRunUiTest(context: BrowserContext, options: UiTestOptions): Promise<UiTestOutcome> {
   const name = 'UI: trigger a run on the canvas, watch states live, read the failed log, clear and re-run, light and dark';
   const started = Date.now();
   const folder = new URL(options.workbenchUrl).searchParams.get('folder');

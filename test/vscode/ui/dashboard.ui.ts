@@ -5,14 +5,15 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { BrowserContext, FrameLocator, Locator } from 'playwright-core';
 import type { UiTestOutcome } from './newDag.ui';
-import { activeWebview, openWorkbench, pickQuickItem, runCommandFromPalette, waitUntil, openUiTestPage } from './workbenchUi';
-
-export interface DashboardUiOptions {
-  /** code-server's workbench URL with the (temp) workspace folder opened (`?folder=`). */
-  readonly workbenchUrl: string;
-  /** Screenshots go here: `dashboard-*.png`, `failure-dashboard.png`. */
-  readonly resultsDir: string;
-}
+import {
+  activeWebview,
+  openWorkbench,
+  pickQuickItem,
+  runCommandFromPalette,
+  waitUntil,
+  openUiTestPage,
+  type UiTestOptions,
+} from './workbenchUi';
 
 /** A city name that would run script if the dashboard rendered values as HTML. */
 const HOSTILE_CITY = '<img src=x onerror=alert(1)>';
@@ -24,7 +25,7 @@ const HOSTILE_CITY = '<img src=x onerror=alert(1)>';
  * in the broken panel, a hostile value as text, rows added by sqlite3 after a Refresh, and switches
  * the chart to bars, which edits the JSON file. Screenshots in light, dark and high-contrast themes.
  */
-export async function runDashboardUiTest(context: BrowserContext, options: DashboardUiOptions): Promise<UiTestOutcome> {
+export async function runDashboardUiTest(context: BrowserContext, options: UiTestOptions): Promise<UiTestOutcome> {
   const name =
     'UI: a dashboard over a sqlite3 database draws its charts, refreshes, switches chart type, adds a panel, in light, dark and high-contrast themes';
   const started = Date.now();

@@ -19,14 +19,8 @@ import {
   runCommandFromPalette,
   waitUntil,
   openUiTestPage,
+  type UiTestOptions,
 } from './workbenchUi';
-
-export interface KafkaExplorerUiOptions {
-  /** code-server's workbench URL with the (empty, temp) workspace folder opened. */
-  readonly workbenchUrl: string;
-  /** Screenshots go here: `kafka-*.png`, `failure-kafka.png`. */
-  readonly resultsDir: string;
-}
 
 const CLUSTER = 'local';
 const TOPIC = 'weather.events';
@@ -46,7 +40,7 @@ const KCAT_VALUE = '{"city":"Oslo","temp_c":-3,"alerts":["ice"]}';
  * stays text, the detail pane pretty-prints JSON), reset a consumer group (refused while a member
  * is connected). Screenshots of the view and the browser in dark and light themes.
  */
-export async function runKafkaExplorerUiTest(context: BrowserContext, options: KafkaExplorerUiOptions): Promise<UiTestOutcome> {
+export async function runKafkaExplorerUiTest(context: BrowserContext, options: UiTestOptions): Promise<UiTestOutcome> {
   const name = 'UI: Kafka view and message browser against a real broker, in dark and light themes';
   const started = Date.now();
   await mkdir(options.resultsDir, { recursive: true });

@@ -4,19 +4,13 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { BrowserContext } from 'playwright-core';
 import type { UiTestOutcome } from './newDag.ui';
-import { activeWebview, pickQuickItem, waitUntil } from './workbenchUi';
-
-export interface RestrictedModeUiOptions {
-  /** code-server's workbench URL (`?folder=`), of a server with workspace trust on. */
-  readonly workbenchUrl: string;
-  readonly resultsDir: string;
-}
+import { activeWebview, pickQuickItem, waitUntil, type UiTestOptions } from './workbenchUi';
 
 /**
  * A DAG opened in a workspace the user does not trust: the canvas shows it read-only, says why,
  * and offers no editing (palette, auto-layout, dragging, links, form fields).
  */
-export async function runRestrictedModeUiTest(context: BrowserContext, options: RestrictedModeUiOptions): Promise<UiTestOutcome> {
+export async function runRestrictedModeUiTest(context: BrowserContext, options: UiTestOptions): Promise<UiTestOutcome> {
   const name = 'UI: in Restricted Mode the canvas is read-only and says why';
   const started = Date.now();
   await mkdir(options.resultsDir, { recursive: true });

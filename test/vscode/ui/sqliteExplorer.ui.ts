@@ -6,14 +6,15 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { BrowserContext, FrameLocator, Locator } from 'playwright-core';
 import type { UiTestOutcome } from './newDag.ui';
-import { activeWebview, openWorkbench, pickQuickItem, runCommandFromPalette, waitUntil, openUiTestPage } from './workbenchUi';
-
-export interface SqliteExplorerUiOptions {
-  /** code-server's workbench URL (`?folder=`); the test opens a folder of its own inside that one. */
-  readonly workbenchUrl: string;
-  /** Screenshots go here: `sqlite-*.png`, `failure-sqlite.png`. */
-  readonly resultsDir: string;
-}
+import {
+  activeWebview,
+  openWorkbench,
+  pickQuickItem,
+  runCommandFromPalette,
+  waitUntil,
+  openUiTestPage,
+  type UiTestOptions,
+} from './workbenchUi';
 
 const EVENT_ROWS = 100_000;
 /** A city name that would run script if the grid rendered values as markup. */
@@ -57,7 +58,7 @@ async function makeWorkspace(folder: string): Promise<void> {
  * view after a modal confirmation. Screenshots in dark and light themes. Fails on any
  * CSP violation or script dialog (values are rendered as text).
  */
-export async function runSqliteExplorerUiTest(context: BrowserContext, options: SqliteExplorerUiOptions): Promise<UiTestOutcome> {
+export async function runSqliteExplorerUiTest(context: BrowserContext, options: UiTestOptions): Promise<UiTestOutcome> {
   const name =
     'UI: SQLite view, CodeLens run, 100,000 rows in the grid, sort, error position, first rows, drop, run selection, export CSV, dark and light';
   const started = Date.now();

@@ -113,6 +113,14 @@ export function expectEqual(actual: string | null, expected: string, what: strin
   if (actual !== expected) throw new Error(`${what} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}.`);
 }
 
+/** What every UI test is given: the workbench to drive and where its screenshots go. */
+export interface UiTestOptions {
+  /** code-server's workbench URL with the test's (temp) workspace folder opened (`?folder=`). */
+  readonly workbenchUrl: string;
+  /** Screenshots go here, named after the test (`<test>-*.png`, `failure-<test>.png`). */
+  readonly resultsDir: string;
+}
+
 /** A fresh workbench page for one UI test, with what every test watches for and a screenshot helper. */
 export interface UiTestPage {
   readonly page: Page;
