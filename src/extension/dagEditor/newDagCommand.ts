@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { createNewDag, describeInvalidDagName, serializeDag } from '../../core/dag/createNewDag';
 import { DAG_FILE_SUFFIX } from '../../core/dag/dagFile';
+import { askNewFileUri } from '../documents/askNewFileUri';
 import { DagEditorProvider } from './DagEditorProvider';
 
 /** Arguments for running "Dagstream: New DAG" programmatically (tests, other commands). */
@@ -16,35 +17,16 @@ export interface NewDagArgs {
  * cancelled or the file already existed (an existing DAG is never overwritten).
  */
 export async function newDagCommand(args?: NewDagArgs): Promise<vscode.Uri | undefined> {
-  const folder = args?.folder !== undefined ? vscode.Uri.file(args.folder) : await pickFolder();
-  if (!folder) return undefined;
-
-  const name =
-    args?.name ??
-    (await vscode.window.showInputBox({
-      title: 'Dagstream: New DAG',
-      prompt: 'Name of the new DAG',
-      placeHolder: 'weather',
-      validateInput: (value) => describeInvalidDagName(value.trim()),
-    }));
-  if (name === undefined) return undefined;
-  const trimmed = name.trim();
-  const problem = describeInvalidDagName(trimmed);
-  if (problem) {
-    void vscode.window.showErrorMessage(`Cannot create DAG "${trimmed}": ${problem}`);
-    return undefined;
-  }
-
-  const uri = vscode.Uri.joinPath(folder, `${trimmed}${DAG_FILE_SUFFIX}`);
-  if (await exists(uri)) {
-    const open = 'Open It';
-    void vscode.window
-      .showErrorMessage(`${trimmed}${DAG_FILE_SUFFIX} already exists in ${folder.fsPath}; choose another name.`, open)
-      .then(async (choice) => {
-        if (choice === open) await vscode.commands.executeCommand('vscode.openWith', uri, DagEditorProvider.viewType);
-      });
-    return undefined;
-  }
+  const target = await askNewFileUri({
+    what: 'DAG',
+    suffix: DAG_FILE_SUFFIX,
+    ...(args?.name === undefined ? {} : { name: args.name }),
+    ...(args?.folder === undefined ? {} : { folder: args.folder }),
+    describeInvalidName: describeInvalidDagName,
+    onExisting: { label: 'Open It', run: (uri) => vscode.commands.executeCommand('vscode.openWith', uri, DagEditorProvider.viewType) },
+  });
+  if (!target) return undefined;
+  const { uri, name: trimmed } = target;
 
   try {
     await vscode.workspace.fs.writeFile(uri, Buffer.from(serializeDag(createNewDag(trimmed)), 'utf8'));
@@ -54,24 +36,4 @@ export async function newDagCommand(args?: NewDagArgs): Promise<vscode.Uri | und
   }
   await vscode.commands.executeCommand('vscode.openWith', uri, DagEditorProvider.viewType);
   return uri;
-}
-
-async function pickFolder(): Promise<vscode.Uri | undefined> {
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  if (folders.length === 1) return folders[0]?.uri;
-  if (folders.length > 1) {
-    const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Workspace folder for the new DAG' });
-    return picked?.uri;
-  }
-  const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Create DAG Here' });
-  return chosen?.[0];
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }

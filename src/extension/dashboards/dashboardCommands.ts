@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { askNewFileUri } from '../documents/askNewFileUri';
 import { DASHBOARD_FILE_SUFFIX, DASHBOARD_FILE_VERSION, type DashboardFile, type DashboardPanel } from '../../core/dashboard/dashboardFile';
 import { loadExtensionServices } from '../services/loadExtensionServices';
 import { suggestChart } from '../../core/dashboard/suggestChart';
@@ -48,28 +49,15 @@ export async function newDashboardCommand(args: NewDashboardArgs = {}): Promise<
     void vscode.window.showWarningMessage(DASHBOARD_RESTRICTED_REASON);
     return undefined;
   }
-  const folder = args.folder !== undefined ? vscode.Uri.file(args.folder) : await pickFolder();
-  if (!folder) return undefined;
-  const name =
-    args.name ??
-    (await vscode.window.showInputBox({
-      title: 'Dagstream: New Dashboard',
-      prompt: 'Name of the new dashboard',
-      placeHolder: 'weather',
-      validateInput: (value) => describeInvalidName(value.trim()),
-    }));
-  if (name === undefined) return undefined;
-  const trimmed = name.trim();
-  const problem = describeInvalidName(trimmed);
-  if (problem) {
-    void vscode.window.showErrorMessage(`Cannot create dashboard "${trimmed}": ${problem}`);
-    return undefined;
-  }
-  const uri = vscode.Uri.joinPath(folder, `${trimmed}${DASHBOARD_FILE_SUFFIX}`);
-  if (await exists(uri)) {
-    void vscode.window.showErrorMessage(`${trimmed}${DASHBOARD_FILE_SUFFIX} already exists in ${folder.fsPath}; choose another name.`);
-    return undefined;
-  }
+  const target = await askNewFileUri({
+    what: 'dashboard',
+    suffix: DASHBOARD_FILE_SUFFIX,
+    ...(args.name === undefined ? {} : { name: args.name }),
+    ...(args.folder === undefined ? {} : { folder: args.folder }),
+    describeInvalidName,
+  });
+  if (!target) return undefined;
+  const { uri, name: trimmed } = target;
   const dashboard: DashboardFile = { version: DASHBOARD_FILE_VERSION, title: trimmed, refresh_interval: '1m', panels: [] };
   if (args.database !== undefined && args.sql !== undefined) {
     const panel = await panelFor(workspaceRootOf(uri), args.database, args.sql, args.panelTitle ?? 'Panel 1');
@@ -197,22 +185,4 @@ function toUri(value: string | vscode.Uri): vscode.Uri {
 function firstLineOf(sql: string): string {
   const line = sql.trim().split('\n')[0] ?? 'Query';
   return line.length > 60 ? `${line.slice(0, 57)}...` : line;
-}
-
-async function pickFolder(): Promise<vscode.Uri | undefined> {
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  if (folders.length === 1) return folders[0]?.uri;
-  if (folders.length > 1)
-    return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Workspace folder for the new dashboard' }))?.uri;
-  const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Create Dashboard Here' });
-  return chosen?.[0];
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }
