@@ -2,9 +2,11 @@ import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { finishedTask } from './finishedTask';
 import { formatDuration } from './formatDuration';
-import { killProcessGroup, readProcessToken, spawnProcessGroup } from './processTree';
+import type { LaunchExit, ProcessLauncher } from './processLauncher';
+import { killProcessGroup } from './processTree';
 import { readLastLine } from './readLastLine';
 import { prepareSpareLogFolder } from './spareLogFolder';
+import { sharedTaskLauncher } from './TaskLauncher';
 import { TaskLog } from './TaskLog';
 import type { RunningTask, TaskOutcome } from './taskExecution';
 
@@ -43,6 +45,8 @@ export interface ChildProcessOptions {
   startFailureHint?: string;
   /** Turns a normal exit (not a timeout or kill) into the try's outcome. May throw; never rejects the outcome. */
   interpretExit(exit: ChildExit): TaskOutcome | Promise<TaskOutcome>;
+  /** Starts the process; the shared launcher process by default (see TaskLauncher). */
+  launcher?: ProcessLauncher;
   /** Runs after the outcome is known and the process tree is gone (e.g. removes a temp folder). */
   cleanup?(): Promise<void>;
 }
@@ -59,7 +63,9 @@ interface Stop {
  * behind when its main process exits are killed too: the outcome settles only when every process
  * of the try is gone, so that retries never overlap with leftovers. The outcome never rejects.
  *
- * The process's stdout and stderr are the log file itself (opened for appending), not pipes: the
+ * The process is started by the task launcher (see TaskLauncher: forking from the engine costs
+ * more the more memory it holds), so its pid is known a moment after this returns (`started`).
+ * Its stdout and stderr are the log file itself (opened for appending), not pipes: the
  * output reaches the file in the order it was printed, however much there is, without passing
  * through the engine, and starting or ending a try costs no pipes, no stream plumbing and no
  * thread-pool round trips (see bench/schedulerSuite.ts, `chain_bash_ratio`). The last line of
@@ -81,42 +87,45 @@ export function runChildProcess(options: ChildProcessOptions): RunningTask {
     'Output:',
   );
   const outputStart = options.captureLastLine ? log.size() : 0;
-  const fd = log.descriptor!;
 
   const startedAt = Date.now();
-  let child: ChildProcess;
-  try {
-    child = spawnProcessGroup(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', fd, fd] });
-  } catch (error) {
-    return finishedTask(failStart(options, log, error as Error));
-  }
-  const pid = child.pid;
-  if (pid === undefined) {
-    // Spawn failures (ENOENT, EACCES, a missing cwd) arrive as an 'error' event.
-    const outcome = new Promise<Error>((resolve) => child.once('error', resolve)).then((error) => failStart(options, log, error));
-    return finishedTask(outcome);
-  }
-
-  const processToken = readProcessToken(pid);
-  // While the process runs: the log folder of the next try to start (see spareLogFolder).
-  prepareSpareLogFolder(path.dirname(options.logFile));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-  // Errors after a successful spawn (a failed kill) must not crash the engine; the group kill covers them.
-  child.on('error', () => undefined);
-
+  let pid: number | undefined;
+  let processToken: string | undefined;
   const graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   let groupKill: Promise<boolean> | undefined;
-  const killGroup = (): Promise<boolean> => (groupKill ??= killProcessGroup(pid, graceMs));
+  const killGroup = (): Promise<boolean> => (groupKill ??= pid === undefined ? Promise.resolve(true) : killProcessGroup(pid, graceMs));
   let stop: Stop | undefined;
   let hasExited = false;
   const stopTry = (next: Stop): void => {
     if (stop || hasExited) return;
     stop = next;
     log.warning(`${next.reason}; stopping the process tree (SIGTERM, then SIGKILL after ${formatDuration(graceMs)})`);
-    void killGroup();
+    if (pid !== undefined) void killGroup();
   };
+
+  let markStarted!: () => void;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const exited = new Promise<LaunchExit | { startError: Error }>((resolve) => {
+    (options.launcher ?? sharedTaskLauncher()).launch(
+      { command: options.command, args: options.args, cwd: options.cwd, env: options.env, logFile: options.logFile },
+      {
+        spawned: (spawnedPid, token) => {
+          pid = spawnedPid;
+          processToken = token;
+          markStarted();
+          // A stop asked for before the process was known takes effect now.
+          if (stop) void killGroup();
+          // While the process runs: the log folder of the next try to start (see spareLogFolder).
+          prepareSpareLogFolder(path.dirname(options.logFile));
+        },
+        failed: (error) => {
+          markStarted();
+          resolve({ startError: error });
+        },
+        exited: resolve,
+      },
+    );
+  });
 
   const timer =
     options.executionTimeoutMs === undefined
@@ -127,7 +136,12 @@ export function runChildProcess(options: ChildProcessOptions): RunningTask {
 
   const outcome = (async (): Promise<TaskOutcome> => {
     try {
-      const { code, signal } = await exited;
+      const exit = await exited;
+      if ('startError' in exit) {
+        if (timer) clearTimeout(timer);
+        return await failStart(options, log, exit.startError);
+      }
+      const { code, signal } = exit;
       hasExited = true;
       if (timer) clearTimeout(timer);
       // Kills what the main process left running in the background; instant when nothing is left.
@@ -136,13 +150,17 @@ export function runChildProcess(options: ChildProcessOptions): RunningTask {
       const outputEnd = options.captureLastLine && !stop ? log.size() : 0;
       if (!gone) log.error(`Some processes of group ${pid} survived SIGKILL (stuck in the kernel); they may still hold resources`);
       const durationMs = Date.now() - startedAt;
-      log.info(
-        signal
-          ? `Process was killed by ${signal} after ${formatDuration(durationMs)}`
-          : `Command exited with return code ${code} after ${formatDuration(durationMs)}`,
-      );
+      if (exit.lost !== undefined) log.error(`The task's end was not seen: ${exit.lost}`);
+      else
+        log.info(
+          signal
+            ? `Process was killed by ${signal} after ${formatDuration(durationMs)}`
+            : `Command exited with return code ${code} after ${formatDuration(durationMs)}`,
+        );
       let result: TaskOutcome;
-      if (stop) {
+      if (exit.lost !== undefined) {
+        result = { state: 'failed', error: `The task's exit status is unknown: ${exit.lost}.` };
+      } else if (stop) {
         result = {
           state: 'failed',
           error: stop.timedOut ? `${stop.reason}; the task's process tree was killed` : stop.reason,
@@ -150,7 +168,7 @@ export function runChildProcess(options: ChildProcessOptions): RunningTask {
           ...(code === null ? {} : { exitCode: code }),
         };
       } else {
-        const last = options.captureLastLine ? readLastLine(fd, outputStart, outputEnd) : undefined;
+        const last = options.captureLastLine ? readLastLine(log.descriptor!, outputStart, outputEnd) : undefined;
         if (last?.truncated) log.warning('The last line of output was longer than 8 MiB; its XCom keeps only the beginning');
         result = await options.interpretExit({ exitCode: code, signal, lastLine: last?.line, durationMs, log });
       }
@@ -165,8 +183,13 @@ export function runChildProcess(options: ChildProcessOptions): RunningTask {
   })();
 
   return {
-    pid,
-    processToken,
+    get pid() {
+      return pid;
+    },
+    get processToken() {
+      return processToken;
+    },
+    started,
     outcome,
     kill: (reason: string) => stopTry({ reason, timedOut: false }),
   };

@@ -111,10 +111,12 @@ export interface TaskOutcome {
 
 /** A try that has been started. */
 export interface RunningTask {
-  /** Process group leader of the task's process tree; undefined for in-process operators. */
+  /** Process group leader of the task's process tree; undefined for in-process operators and until `started`. */
   readonly pid: number | undefined;
   /** Identity of that process (start time from /proc), stored so a reused PID is never killed. */
   readonly processToken: string | undefined;
+  /** Settles once `pid` and `processToken` are known (or the start failed); absent when they are known at once. */
+  readonly started?: Promise<void>;
   /** Settles when the try has ended and every process of it is gone. Never rejects. */
   readonly outcome: Promise<TaskOutcome>;
   /** Stops the try (the whole process tree: SIGTERM, then SIGKILL after a grace period). */

@@ -906,7 +906,7 @@ export class DagScheduler {
     ti.startDate = startDate;
     if (handle.pid !== undefined) ti.pid = handle.pid;
     if (handle.processToken !== undefined) ti.processToken = handle.processToken;
-    this.writeTry({
+    const tryRecord: TaskTryRecord = {
       dagId,
       runId,
       taskId: task.taskId,
@@ -915,7 +915,8 @@ export class DagScheduler {
       startDate,
       ...(handle.pid === undefined ? {} : { pid: handle.pid }),
       logPath,
-    });
+    };
+    this.writeTry(tryRecord);
     this.poolUsage.set(task.pool, (this.poolUsage.get(task.pool) ?? 0) + task.poolSlots);
     this.dagActiveTasks.set(dagId, (this.dagActiveTasks.get(dagId) ?? 0) + 1);
     const entry: RunningTry = { active, task, handle, startedAt: performance.now() };
@@ -927,6 +928,15 @@ export class DagScheduler {
     }
     this.running.set(key(dagId, runId, task.taskId), entry);
     this.setTaskState(active, ti, 'running');
+    // A process started by the launcher is known a moment later: record it for crash recovery.
+    if (handle.pid === undefined && handle.started)
+      void handle.started.then(() => {
+        if (handle.pid === undefined || this.running.get(key(dagId, runId, task.taskId)) !== entry) return;
+        ti.pid = handle.pid;
+        if (handle.processToken !== undefined) ti.processToken = handle.processToken;
+        this.pendingWrites.add(ti);
+        this.writeTry({ ...tryRecord, pid: handle.pid });
+      });
     void handle.outcome.then(
       (outcome) => this.onOutcome(entry, outcome, logPath),
       (error: unknown) => this.onOutcome(entry, { state: 'failed', error: `The task's runner failed: ${String(error)}` }, logPath),
