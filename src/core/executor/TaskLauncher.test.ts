@@ -27,7 +27,14 @@ function launch(launcher: TaskLauncher, request: LaunchRequest, onSpawned?: (pid
 
 async function request(script: string, extra: Partial<LaunchRequest> = {}): Promise<LaunchRequest> {
   const dir = await mkdtemp(path.join(tmpdir(), 'dagstream-launcher-'));
-  return { command: 'bash', args: ['-c', script], cwd: dir, env: { ...process.env, GREETING: 'hello' }, logFile: path.join(dir, 'try.log'), ...extra };
+  return {
+    command: 'bash',
+    args: ['-c', script],
+    cwd: dir,
+    env: { ...process.env, GREETING: 'hello' },
+    logFile: path.join(dir, 'try.log'),
+    ...extra,
+  };
 }
 
 describe('TaskLauncher', () => {

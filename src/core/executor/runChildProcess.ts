@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { finishedTask } from './finishedTask';
 import { formatDuration } from './formatDuration';
