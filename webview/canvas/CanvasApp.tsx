@@ -15,6 +15,7 @@ import { TaskRunActions } from './TaskRunActions';
 import type { TaskFlowNode } from './TaskNode';
 import type { LinkEdge } from './toFlowElements';
 import { useCanvasDocument } from './useCanvasDocument';
+import { RunStatesContext } from './RunStatesStore';
 import { useRunState } from './useRunState';
 import { loadViewState, postCommand, saveViewState } from './vscodeApi';
 
@@ -102,112 +103,113 @@ export function CanvasApp() {
   const ids = new Set(graph?.tasks.map((t) => t.taskId));
   const linkCount = graph?.tasks.reduce((sum, t) => sum + new Set(t.upstream.filter((u) => ids.has(u) && u !== t.taskId)).size, 0) ?? 0;
   return (
-    <div
-      className="canvas-root"
-      data-testid="dag-canvas"
-      data-node-count={graph?.tasks.length ?? 0}
-      data-edge-count={linkCount}
-      data-version={host.version}
-      data-editable={editable}
-    >
-      <header className="canvas-toolbar">
-        <button
-          type="button"
-          className={`canvas-toggle${panels.palette ? ' pressed' : ''}`}
-          aria-pressed={panels.palette}
-          title="Show or hide the operators palette"
-          onClick={() => setPanels((p) => ({ ...p, palette: !p.palette }))}
-        >
-          Palette
-        </button>
-        <span className="canvas-title">{graph?.dagId || host.fileName}</span>
-        {schedule && (
-          <span className="canvas-schedule" title={schedule.text}>
-            {graph?.schedule ? `${graph.schedule}: ${schedule.text}` : schedule.text}
-          </span>
-        )}
-        {!editable && (
-          <span className="canvas-badge" title={host.readOnlyReason}>
-            Read-only
-          </span>
-        )}
-        <RunToolbar run={run} params={paramsOf(graph?.settings.params)} />
-        <span className="canvas-spacer" />
-        <button
-          type="button"
-          className="canvas-button"
-          disabled={!editable || !graph}
-          onClick={autoLayout}
-          title="Lay out every task left to right and save the positions"
-        >
-          Auto-layout
-        </button>
-        <button type="button" className="canvas-button" onClick={() => postCommand({ type: 'canvas/openAsText' })}>
-          Open as Text
-        </button>
-        <button
-          type="button"
-          className={`canvas-toggle${panels.inspector ? ' pressed' : ''}`}
-          aria-pressed={panels.inspector}
-          title="Show or hide the inspector"
-          onClick={() => setPanels((p) => ({ ...p, inspector: !p.inspector }))}
-        >
-          Inspector
-        </button>
-      </header>
-      {!editable && (
-        <div className="readonly-banner" role="status">
-          {host.readOnlyReason ?? 'This canvas is read-only.'}
-        </div>
-      )}
-      <ProblemsBanner
-        problems={host.problems}
-        drawable={graph !== undefined}
-        open={panels.problems}
-        onToggle={() => setPanels((p) => ({ ...p, problems: !p.problems }))}
-      />
-      {graph ? (
-        <div className="canvas-main">
-          {panels.palette && schemas && <Palette schemas={schemas} editable={editable} onAdd={addFromPalette} />}
-          <FlowCanvas
-            graph={graph}
-            problems={host.problems}
-            editable={editable}
-            colorMode={colorMode}
-            operatorTitles={operatorTitles}
-            selection={selection}
-            onSelectionChange={updateSelection}
-            sendEdit={sendEdit}
-            showNotice={showNotice}
-            onDropOperator={addTask}
-            onInspect={inspect}
-            runStates={run.states}
-          />
-          {panels.inspector && schemas && (
-            <div className="inspector-frame" onKeyDown={onInspectorKey}>
-              <Inspector
-                graph={graph}
-                schemas={schemas}
-                problems={host.problems}
-                editable={editable}
-                selection={selection}
-                sendEdit={sendEdit}
-                showNotice={showNotice}
-                onSelect={setSelection}
-                onClose={closeInspector}
-              />
-            </div>
+    <RunStatesContext.Provider value={run.states}>
+      <div
+        className="canvas-root"
+        data-testid="dag-canvas"
+        data-node-count={graph?.tasks.length ?? 0}
+        data-edge-count={linkCount}
+        data-version={host.version}
+        data-editable={editable}
+      >
+        <header className="canvas-toolbar">
+          <button
+            type="button"
+            className={`canvas-toggle${panels.palette ? ' pressed' : ''}`}
+            aria-pressed={panels.palette}
+            title="Show or hide the operators palette"
+            onClick={() => setPanels((p) => ({ ...p, palette: !p.palette }))}
+          >
+            Palette
+          </button>
+          <span className="canvas-title">{graph?.dagId || host.fileName}</span>
+          {schedule && (
+            <span className="canvas-schedule" title={schedule.text}>
+              {graph?.schedule ? `${graph.schedule}: ${schedule.text}` : schedule.text}
+            </span>
           )}
-        </div>
-      ) : (
-        <div className="canvas-empty">This file cannot be drawn until the problems above are fixed. Use “Open as Text” to edit it.</div>
-      )}
-      {graph && selection.taskIds.length === 1 && graph.tasks.some((t) => t.taskId === selection.taskIds[0]) && (
-        <TaskRunActions taskId={selection.taskIds[0] ?? ''} state={run.states.get(selection.taskIds[0] ?? '')} run={run} />
-      )}
-      <RunDetailPanel run={run} />
-      <NoticeBar notice={canvas.notice} onDismiss={canvas.dismissNotice} />
-    </div>
+          {!editable && (
+            <span className="canvas-badge" title={host.readOnlyReason}>
+              Read-only
+            </span>
+          )}
+          <RunToolbar run={run} params={paramsOf(graph?.settings.params)} />
+          <span className="canvas-spacer" />
+          <button
+            type="button"
+            className="canvas-button"
+            disabled={!editable || !graph}
+            onClick={autoLayout}
+            title="Lay out every task left to right and save the positions"
+          >
+            Auto-layout
+          </button>
+          <button type="button" className="canvas-button" onClick={() => postCommand({ type: 'canvas/openAsText' })}>
+            Open as Text
+          </button>
+          <button
+            type="button"
+            className={`canvas-toggle${panels.inspector ? ' pressed' : ''}`}
+            aria-pressed={panels.inspector}
+            title="Show or hide the inspector"
+            onClick={() => setPanels((p) => ({ ...p, inspector: !p.inspector }))}
+          >
+            Inspector
+          </button>
+        </header>
+        {!editable && (
+          <div className="readonly-banner" role="status">
+            {host.readOnlyReason ?? 'This canvas is read-only.'}
+          </div>
+        )}
+        <ProblemsBanner
+          problems={host.problems}
+          drawable={graph !== undefined}
+          open={panels.problems}
+          onToggle={() => setPanels((p) => ({ ...p, problems: !p.problems }))}
+        />
+        {graph ? (
+          <div className="canvas-main">
+            {panels.palette && schemas && <Palette schemas={schemas} editable={editable} onAdd={addFromPalette} />}
+            <FlowCanvas
+              graph={graph}
+              problems={host.problems}
+              editable={editable}
+              colorMode={colorMode}
+              operatorTitles={operatorTitles}
+              selection={selection}
+              onSelectionChange={updateSelection}
+              sendEdit={sendEdit}
+              showNotice={showNotice}
+              onDropOperator={addTask}
+              onInspect={inspect}
+            />
+            {panels.inspector && schemas && (
+              <div className="inspector-frame" onKeyDown={onInspectorKey}>
+                <Inspector
+                  graph={graph}
+                  schemas={schemas}
+                  problems={host.problems}
+                  editable={editable}
+                  selection={selection}
+                  sendEdit={sendEdit}
+                  showNotice={showNotice}
+                  onSelect={setSelection}
+                  onClose={closeInspector}
+                />
+              </div>
+            )}
+          </div>
+        ) : (
+          <div className="canvas-empty">This file cannot be drawn until the problems above are fixed. Use “Open as Text” to edit it.</div>
+        )}
+        {graph && selection.taskIds.length === 1 && graph.tasks.some((t) => t.taskId === selection.taskIds[0]) && (
+          <TaskRunActions taskId={selection.taskIds[0] ?? ''} run={run} />
+        )}
+        <RunDetailPanel run={run} />
+        <NoticeBar notice={canvas.notice} onDismiss={canvas.dismissNotice} />
+      </div>
+    </RunStatesContext.Provider>
   );
 }
 

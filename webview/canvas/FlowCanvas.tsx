@@ -28,17 +28,19 @@ import {
 } from 'react';
 import { findConnectionProblem } from '../../src/protocol/canvasConnectionRules';
 import type { DagEdit } from '../../src/protocol/dagEditDto';
-import type { TaskRunStateDto } from '../../src/protocol/canvasRunProtocol';
 import type { DagGraphDto, ProblemDto } from '../../src/protocol/dagGraphDto';
 import { copiedTasksText, isEditableTarget } from './clipboardTasks';
 import type { CanvasSelection } from './Inspector';
 import { NODE_HEIGHT, NODE_WIDTH } from './layoutTasks';
 import { OPERATOR_DRAG_TYPE } from './Palette';
+import { LinkEdgeView } from './LinkEdgeView';
+import { TaskMiniMapNode } from './TaskMiniMapNode';
 import { TaskNode, type TaskFlowNode } from './TaskNode';
-import { linkId, mergeEdges, mergeNodes, toFlowElements, withRunStates, type LinkEdge } from './toFlowElements';
+import { linkId, mergeEdges, mergeNodes, toFlowElements, type LinkEdge } from './toFlowElements';
 import { loadViewState, saveViewState } from './vscodeApi';
 
 const NODE_TYPES = { task: TaskNode };
+const EDGE_TYPES = { link: LinkEdgeView };
 /** Arrow keys move a node 5 units per press; the position is written once the presses pause. */
 const SAVE_MOVES_AFTER_MS = 400;
 const DELETE_KEYS = ['Delete', 'Backspace'];
@@ -57,7 +59,8 @@ const isZoomedOut = (s: ReactFlowState): boolean => s.transform[2] < READABLE_ZO
 // Props given to React Flow keep their identity across renders: React Flow copies changed props
 // into its store, and every store update runs every node's and edge's selectors.
 function miniMapNodeClass(node: TaskFlowNode): string {
-  return node.data.problems.length > 0 ? 'minimap-problem' : node.data.run ? `state-${node.data.run.state}` : '';
+  // Run states are added by TaskMiniMapNode, which follows the run's store.
+  return node.data.problems.length > 0 ? 'minimap-problem' : '';
 }
 function saveViewport(_event: unknown, viewport: Viewport): void {
   saveViewState({ viewport });
@@ -79,8 +82,6 @@ export interface FlowCanvasProps {
   onDropOperator(operator: string, position: Point): void;
   /** Enter on a node: open the inspector; `focus` moves the keyboard into it (Enter on the already selected node). */
   onInspect(focus: boolean): void;
-  /** Task states of the run the canvas shows (empty without a run). */
-  runStates: ReadonlyMap<string, TaskRunStateDto>;
 }
 
 /**
@@ -106,10 +107,8 @@ export function FlowCanvas(props: FlowCanvasProps) {
   const initialViewport = useMemo(() => loadViewState().viewport, []);
   const zoomedOut = useStore(isZoomedOut);
 
-  const runStates = props.runStates;
-  const plain = useMemo(() => toFlowElements(graph, problems, operatorTitles), [graph, problems, operatorTitles]);
-  // Run states change far more often than the document: only this step runs per batch of them.
-  const elements = useMemo(() => withRunStates(plain.nodes, plain.edges, runStates), [plain, runStates]);
+  // Run states are not in here: nodes and links read them from the run's store (RunStatesStore).
+  const elements = useMemo(() => toFlowElements(graph, problems, operatorTitles), [graph, problems, operatorTitles]);
   useEffect(() => {
     const selectedTasks = new Set(selection.taskIds);
     const selectedLinks = new Set(selection.links.map((l) => linkId(l.source, l.target)));
@@ -292,6 +291,7 @@ export function FlowCanvas(props: FlowCanvasProps) {
         onNodeDragStop={saveMoves}
         onNodeDoubleClick={onNodeDoubleClick}
         nodeTypes={NODE_TYPES}
+        edgeTypes={EDGE_TYPES}
         colorMode={props.colorMode}
         nodesDraggable={editable}
         nodesConnectable={editable}
@@ -307,7 +307,13 @@ export function FlowCanvas(props: FlowCanvasProps) {
       >
         <Background />
         <Controls showInteractive={false} fitViewOptions={CONTROLS_FIT_VIEW_OPTIONS} />
-        <MiniMap<TaskFlowNode> pannable zoomable ariaLabel="Overview of the DAG" nodeClassName={miniMapNodeClass} />
+        <MiniMap<TaskFlowNode>
+          pannable
+          zoomable
+          ariaLabel="Overview of the DAG"
+          nodeClassName={miniMapNodeClass}
+          nodeComponent={TaskMiniMapNode}
+        />
       </ReactFlow>
     </div>
   );

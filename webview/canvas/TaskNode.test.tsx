@@ -2,27 +2,32 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { TaskRunStateDto } from '../../src/protocol/canvasRunProtocol';
+import { RunStatesContext, RunStatesStore } from './RunStatesStore';
 import { TaskNode } from './TaskNode';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
 function render(taskId: string, preview: string, problems: string[] = [], run?: TaskRunStateDto): string {
+  const store = new RunStatesStore();
+  if (run) store.apply([{ ...run, taskId }], false);
   return renderToStaticMarkup(
     <ReactFlowProvider>
-      <TaskNode
-        id={taskId}
-        type="task"
-        data={{ taskId, operator: 'bash', operatorTitle: 'Bash', preview, problems, ...(run ? { run } : {}) }}
-        selected={false}
-        isConnectable={false}
-        zIndex={0}
-        positionAbsoluteX={0}
-        positionAbsoluteY={0}
-        dragging={false}
-        draggable={false}
-        selectable
-        deletable
-      />
+      <RunStatesContext.Provider value={store}>
+        <TaskNode
+          id={taskId}
+          type="task"
+          data={{ taskId, operator: 'bash', operatorTitle: 'Bash', preview, problems }}
+          selected={false}
+          isConnectable={false}
+          zIndex={0}
+          positionAbsoluteX={0}
+          positionAbsoluteY={0}
+          dragging={false}
+          draggable={false}
+          selectable
+          deletable
+        />
+      </RunStatesContext.Provider>
     </ReactFlowProvider>,
   );
 }

@@ -2,6 +2,7 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo, useEffect, useState } from 'react';
 import type { TaskRunStateDto } from '../../src/protocol/canvasRunProtocol';
 import { glyphFor } from './operatorGlyphs';
+import { useTaskRunState } from './RunStatesStore';
 import { formatCount, formatDuration, stateLabel, TASK_STATE_GLYPHS } from './taskStateStyle';
 
 export interface TaskNodeData extends Record<string, unknown> {
@@ -12,8 +13,6 @@ export interface TaskNodeData extends Record<string, unknown> {
   preview?: string;
   /** Messages of the problems about this task, shown on hover and counted on the node. */
   problems: string[];
-  /** The task instance in the run the canvas shows; absent when there is no run or no instance. */
-  run?: TaskRunStateDto;
 }
 
 export type TaskFlowNode = Node<TaskNodeData, 'task'>;
@@ -25,7 +24,8 @@ export type TaskFlowNode = Node<TaskNodeData, 'task'>;
  */
 export const TaskNode = memo(function TaskNode({ data, selected, isConnectable }: NodeProps<TaskFlowNode>) {
   const problemCount = data.problems.length;
-  const run = data.run;
+  // The task instance in the run the canvas shows (none without a run), from the run's store.
+  const run = useTaskRunState(data.taskId);
   const tooltip = [
     data.taskId,
     data.preview,

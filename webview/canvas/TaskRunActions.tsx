@@ -1,4 +1,5 @@
-import type { TaskActionName, TaskRunStateDto } from '../../src/protocol/canvasRunProtocol';
+import type { TaskActionName } from '../../src/protocol/canvasRunProtocol';
+import { useTaskRunState } from './RunStatesStore';
 import { formatDuration, stateLabel, TASK_STATE_GLYPHS } from './taskStateStyle';
 import type { RunState } from './useRunState';
 
@@ -19,7 +20,8 @@ const ACTIONS: Array<{ action: TaskActionName; label: string; title: string; cha
 ];
 
 /** The selected task's state in the shown run, and what can be done to it. */
-export function TaskRunActions({ taskId, state, run }: { taskId: string; state: TaskRunStateDto | undefined; run: RunState }) {
+export function TaskRunActions({ taskId, run }: { taskId: string; run: RunState }) {
+  const state = useTaskRunState(taskId);
   const canRun = run.status?.canRun ?? false;
   const hasRun = run.selectedRunId !== undefined;
   return (

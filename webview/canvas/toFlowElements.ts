@@ -1,5 +1,4 @@
 import { MarkerType, type Edge } from '@xyflow/react';
-import type { TaskRunStateDto } from '../../src/protocol/canvasRunProtocol';
 import type { DagGraphDto, ProblemDto } from '../../src/protocol/dagGraphDto';
 import { layoutTasks } from './layoutTasks';
 import type { TaskFlowNode } from './TaskNode';
@@ -60,6 +59,8 @@ export function toFlowElements(
           id,
           source: parent,
           target: task.taskId,
+          // LinkEdgeView: a bezier link that animates while its target runs.
+          type: 'link',
           markerEnd: { type: MarkerType.ArrowClosed },
           ariaLabel: `${task.taskId} runs after ${parent}${messages.length > 0 ? `: ${messages.join(' ')}` : ''}`,
           data: { problems: messages },
@@ -119,14 +120,7 @@ export function mergeEdges(previous: readonly LinkEdge[], next: readonly LinkEdg
   const merged = next.map((edge) => {
     const old = byId.get(edge.id);
     const isSelected = selected.has(edge.id);
-    if (
-      old &&
-      (old.selected ?? false) === isSelected &&
-      old.className === edge.className &&
-      old.ariaLabel === edge.ariaLabel &&
-      (old.animated ?? false) === (edge.animated ?? false)
-    )
-      return old;
+    if (old && (old.selected ?? false) === isSelected && old.className === edge.className && old.ariaLabel === edge.ariaLabel) return old;
     return { ...edge, selected: isSelected };
   });
   return unlessUnchanged(previous, merged);
@@ -142,29 +136,4 @@ function sameData(a: TaskFlowNode['data'], b: TaskFlowNode['data']): boolean {
     a.problems.length === b.problems.length &&
     a.problems.every((message, i) => message === b.problems[i])
   );
-}
-
-/**
- * The shown run's states on the nodes, and the links into running tasks animated. Nodes and edges
- * whose run state did not change keep their object, so a batch of state changes re-renders only
- * the tasks it is about.
- */
-export function withRunStates(
-  nodes: readonly TaskFlowNode[],
-  edges: readonly LinkEdge[],
-  states: ReadonlyMap<string, TaskRunStateDto>,
-): { nodes: TaskFlowNode[]; edges: LinkEdge[] } {
-  const nextNodes = nodes.map((node) => {
-    const run = states.get(node.id);
-    if (node.data.run === run) return node;
-    const data = { ...node.data };
-    if (run) data.run = run;
-    else delete data.run;
-    return { ...node, data };
-  });
-  const nextEdges = edges.map((edge) => {
-    const animated = states.get(edge.target)?.state === 'running';
-    return (edge.animated ?? false) === animated ? edge : { ...edge, animated };
-  });
-  return { nodes: nextNodes, edges: nextEdges };
 }

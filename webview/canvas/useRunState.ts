@@ -5,8 +5,8 @@ import {
   type DidShowDetailNotification,
   type RunEngineStatusDto,
   type RunSummaryDto,
-  type TaskRunStateDto,
 } from '../../src/protocol/canvasRunProtocol';
+import { RunStatesStore } from './RunStatesStore';
 import { TaskStatePacer } from './TaskStatePacer';
 import { postCommand } from './vscodeApi';
 
@@ -22,16 +22,15 @@ export interface RunState {
   followLatest: boolean;
   /**
    * Task states of the shown run as drawn: each state the host sends is shown for a moment before
-   * the task's next one (see TaskStatePacer); a new Map object per batch of changes.
+   * the task's next one (see TaskStatePacer). Read them with useTaskRunState: a change re-renders
+   * only the components of the tasks it touched, never this hook's caller.
    */
-  states: ReadonlyMap<string, TaskRunStateDto>;
+  states: RunStatesStore;
   detail: RunDetail | undefined;
   report: { ok: boolean; message: string; at: number } | undefined;
   send(command: CanvasRunCommand): void;
   closeDetail(): void;
 }
-
-const EMPTY = new Map<string, TaskRunStateDto>();
 
 /** What the host says about runs of this DAG; the webview keeps no run data of its own. */
 export function useRunState(): RunState {
@@ -41,18 +40,12 @@ export function useRunState(): RunState {
     selectedRunId: undefined,
     followLatest: true,
   });
-  const [states, setStates] = useState<ReadonlyMap<string, TaskRunStateDto>>(EMPTY);
+  const [states] = useState(() => new RunStatesStore());
   const [detail, setDetail] = useState<RunDetail>();
   const [report, setReport] = useState<RunState['report']>();
 
   useEffect(() => {
-    const pacer = new TaskStatePacer((changes, reset) =>
-      setStates((previous) => {
-        const next = reset ? new Map<string, TaskRunStateDto>() : new Map(previous);
-        for (const state of changes) next.set(state.taskId, state);
-        return next;
-      }),
-    );
+    const pacer = new TaskStatePacer((changes, reset) => states.apply(changes, reset));
     const onMessage = (event: MessageEvent<unknown>): void => {
       const message = event.data;
       if (!isCanvasRunNotification(message)) return;
@@ -94,7 +87,7 @@ export function useRunState(): RunState {
       window.removeEventListener('message', onMessage);
       pacer.dispose();
     };
-  }, []);
+  }, [states]);
 
   const send = useCallback((command: CanvasRunCommand) => postCommand(command), []);
   const closeDetail = useCallback(() => {
