@@ -84,7 +84,7 @@ export async function runCanvasRunUiTest(context: BrowserContext, options: UiTes
       // While transform and then flaky run, the link into the running task is animated.
       await waitUntil(
         'the link into a running task to be animated',
-        async () => (await webview.locator('.react-flow__edge.animated').count()) === 1,
+        async () => (await webview.locator('.react-flow__edge-path.link-running').count()) === 1,
         10_000,
       );
       await expectState(webview, 'transform', ['success'], 30_000);
