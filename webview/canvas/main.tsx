@@ -1,3 +1,4 @@
+import '../shared/webviewBase.css';
 import '@xyflow/react/dist/style.css';
 import './taskStates.css';
 import './canvas.css';

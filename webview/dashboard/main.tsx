@@ -1,3 +1,4 @@
+import '../shared/webviewBase.css';
 import './dashboard.css';
 import { createRoot } from 'react-dom/client';
 import { DashboardApp } from './DashboardApp';

@@ -1,3 +1,4 @@
+import '../shared/webviewBase.css';
 import './messageBrowser.css';
 import { createRoot } from 'react-dom/client';
 import { MessageBrowserApp } from './MessageBrowserApp';

@@ -1,3 +1,4 @@
+import '../shared/webviewBase.css';
 import '../canvas/taskStates.css';
 import './runViews.css';
 import { createRoot } from 'react-dom/client';

@@ -1,3 +1,4 @@
+import '../shared/webviewBase.css';
 import './sqlResults.css';
 import { createRoot } from 'react-dom/client';
 import { SqlResultsApp } from './SqlResultsApp';
