@@ -130,49 +130,7 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
  * CREATE TRIGGER ... BEGIN ... END, a `;` does not end the statement.
  */
 export function statementKeywords(sql: string): string[] {
-  const keywords: string[] = [];
-  let words: string[] = [];
-  let inTrigger = false;
-  let previousWord = '';
-  let i = 0;
-  while (i < sql.length) {
-    const skipped = skipOpaque(sql, i);
-    if (skipped !== i) {
-      // A quoted identifier or string is a token too: it can end a trigger's "END" pattern.
-      if (sql[i] !== '-' && sql[i] !== '/') previousWord = '';
-      i = skipped;
-      continue;
-    }
-    const ch = sql[i]!;
-    if (ch === ';') {
-      if (!inTrigger || previousWord === 'END') {
-        if (words.length > 0) keywords.push(words[0]!);
-        words = [];
-        inTrigger = false;
-      }
-      previousWord = '';
-      i++;
-      continue;
-    }
-    if (isIdentifierChar(ch)) {
-      let j = i + 1;
-      while (j < sql.length && isIdentifierChar(sql[j]!)) j++;
-      const word = sql.slice(i, j).toUpperCase();
-      if (words.length < 6) {
-        words.push(word);
-        // CREATE [TEMP|TEMPORARY] TRIGGER, possibly after EXPLAIN [QUERY PLAN].
-        const head = words.filter((w) => w !== 'EXPLAIN' && w !== 'QUERY' && w !== 'PLAN' && w !== 'TEMP' && w !== 'TEMPORARY');
-        if (head[0] === 'CREATE' && head[1] === 'TRIGGER') inTrigger = true;
-      }
-      previousWord = word;
-      i = j;
-      continue;
-    }
-    if (!WHITESPACE.has(ch)) previousWord = '';
-    i++;
-  }
-  if (words.length > 0) keywords.push(words[0]!);
-  return keywords;
+  return sqlStatementRanges(sql).flatMap((range) => (range.keyword === undefined ? [] : [range.keyword]));
 }
 
 /** PRAGMAs that act even when only read (`PRAGMA optimize` may write statistics). */
@@ -208,11 +166,13 @@ export interface SqlStatementRange {
   end: number;
   /** The statement's text from `start` to `end`, without the trailing `;` and whitespace. */
   text: string;
+  /** Its first word outside strings and comments, upper-cased (SELECT, CREATE ...); none for, say, `'a';`. */
+  keyword?: string;
 }
 
 /**
  * The statements of a script, for editors (a CodeLens above each, a statement under the cursor).
- * Splits the way statementKeywords counts: at `;` outside strings, identifiers and comments, not
+ * Splits as sqlite3_complete does: at `;` outside strings, identifiers and comments, not
  * inside CREATE TRIGGER ... BEGIN ... END. Text with only comments or `;` makes no statement.
  */
 export function sqlStatementRanges(sql: string): SqlStatementRange[] {
@@ -222,7 +182,13 @@ export function sqlStatementRanges(sql: string): SqlStatementRange[] {
   let previousWord = '';
   let start = -1;
   const close = (end: number): void => {
-    if (start >= 0) ranges.push({ start, end, text: sql.slice(start, end).replace(/;?\s*$/, '') });
+    if (start >= 0)
+      ranges.push({
+        start,
+        end,
+        text: sql.slice(start, end).replace(/;?\s*$/, ''),
+        ...(words[0] === undefined ? {} : { keyword: words[0] }),
+      });
     start = -1;
     words = [];
     inTrigger = false;
