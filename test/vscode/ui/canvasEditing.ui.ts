@@ -1,7 +1,6 @@
 import { setTheme, THEMES } from './workbenchThemes';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import type { UiTestOutcome } from './newDag.ui';
 import {
@@ -11,7 +10,7 @@ import {
   pickQuickItem,
   runCommandFromPalette,
   waitUntil,
-  openUiTestPage,
+  runUiTestPage,
   type UiTestOptions,
 } from './workbenchUi';
 
@@ -31,9 +30,7 @@ const HOSTILE_ID = '<img src=x onerror=alert(1)>';
  */
 export async function runCanvasEditingUiTest(context: BrowserContext, options: UiTestOptions): Promise<UiTestOutcome> {
   const name = 'UI: draw a pipeline on the canvas, fill a form, undo and redo, in light and dark themes';
-  const started = Date.now();
-  const { page, cspViolations, dialogs, screenshots, shoot } = await openUiTestPage(context, options.resultsDir);
-  try {
+  return runUiTestPage(context, options, { name, failureShot: 'failure-canvas-editing.png' }, async ({ page, shoot }) => {
     await openWorkbench(page, options.workbenchUrl);
     await setTheme(page, THEMES.dark);
     // More room for the canvas: no side bar.
@@ -194,19 +191,7 @@ export async function runCanvasEditingUiTest(context: BrowserContext, options: U
     if ((await webview.locator('.react-flow__node img').count()) > 0)
       throw new Error('The hostile task id was rendered as an <img> element.');
     await shoot('canvas-hostile-id-dark.png');
-
-    await page.waitForTimeout(500);
-    if (dialogs.length > 0) throw new Error(`Script ran in the webview and opened dialogs: ${JSON.stringify(dialogs)}`);
-    if (cspViolations.length > 0) throw new Error(`The webview violated its Content-Security-Policy:\n  ${cspViolations.join('\n  ')}`);
-    return { name, passed: true, durationMs: Date.now() - started, screenshot: screenshots.join(', ') };
-  } catch (error) {
-    const screenshot = join(options.resultsDir, 'failure-canvas-editing.png');
-    await page.screenshot({ path: screenshot }).catch(() => undefined);
-    const message = stripVTControlCharacters(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    return { name, passed: false, durationMs: Date.now() - started, error: message, screenshot };
-  } finally {
-    await page.close().catch(() => undefined);
-  }
+  });
 }
 
 function node(webview: FrameLocator, taskId: string): Locator {

@@ -1,10 +1,9 @@
 import { setTheme, THEMES } from './workbenchThemes';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 import type { BrowserContext, Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import type { UiTestOutcome } from './newDag.ui';
-import { activeWebview, pickQuickItem, runCommandFromPalette, waitUntil, openUiTestPage, type UiTestOptions } from './workbenchUi';
+import { activeWebview, pickQuickItem, runCommandFromPalette, waitUntil, runUiTestPage, type UiTestOptions } from './workbenchUi';
 
 const DAG_FILE = 'ops.dag.json';
 /** The file whose absence makes `flaky` fail; the test creates it before clearing the task. */
@@ -19,194 +18,184 @@ const FIX_FILE = 'flaky-fixed.txt';
  */
 export async function runCanvasRunUiTest(context: BrowserContext, options: UiTestOptions): Promise<UiTestOutcome> {
   const name = 'UI: trigger a run on the canvas, watch states live, read the failed log, clear and re-run, light and dark';
-  const started = Date.now();
   const folder = new URL(options.workbenchUrl).searchParams.get('folder');
-  const { page, cspViolations, dialogs, screenshots, shoot } = await openUiTestPage(context, options.resultsDir);
-  try {
-    if (!folder) throw new Error(`The workbench URL ${options.workbenchUrl} names no folder.`);
-    await writeFile(join(folder, DAG_FILE), `${JSON.stringify(opsDag(join(folder, FIX_FILE)), null, 2)}\n`);
-    // Not openWorkbench(): an earlier test in this code-server may have hidden the side bar, and
-    // "Show Explorer" brings it back whichever state it is in.
-    await page.goto(options.workbenchUrl, { waitUntil: 'domcontentloaded' });
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await runCommandFromPalette(page, 'View: Show Explorer');
-    await page.locator('.explorer-folders-view').waitFor({ timeout: 30_000 });
-    await setTheme(page, THEMES.dark);
-    await runCommandFromPalette(page, 'View: Close All Editors');
-    await page.keyboard.press('Control+P');
-    await pickQuickItem(page, DAG_FILE);
+  return runUiTestPage(
+    context,
+    options,
+    { name, failureShot: 'failure-canvas-run.png', finally: (page) => setTheme(page, THEMES.dark) },
+    async ({ page, shoot }) => {
+      if (!folder) throw new Error(`The workbench URL ${options.workbenchUrl} names no folder.`);
+      await writeFile(join(folder, DAG_FILE), `${JSON.stringify(opsDag(join(folder, FIX_FILE)), null, 2)}\n`);
+      // Not openWorkbench(): an earlier test in this code-server may have hidden the side bar, and
+      // "Show Explorer" brings it back whichever state it is in.
+      await page.goto(options.workbenchUrl, { waitUntil: 'domcontentloaded' });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await runCommandFromPalette(page, 'View: Show Explorer');
+      await page.locator('.explorer-folders-view').waitFor({ timeout: 30_000 });
+      await setTheme(page, THEMES.dark);
+      await runCommandFromPalette(page, 'View: Close All Editors');
+      await page.keyboard.press('Control+P');
+      await pickQuickItem(page, DAG_FILE);
 
-    const webview = activeWebview(page);
-    const canvas = webview.locator('[data-testid="dag-canvas"]');
-    await canvas.waitFor({ timeout: 30_000 });
-    const toolbar = webview.locator('[data-testid="run-toolbar"]');
-    await waitUntil(
-      'the run controls to be enabled',
-      async () => (await toolbar.getAttribute('data-can-run')) === 'true',
-      30_000,
-      async () =>
-        `can-run ${await toolbar.getAttribute('data-can-run')}: ${await webview
-          .locator('[data-testid="run-disabled-reason"]')
-          .innerText()
-          .catch(() => '')}`,
-    );
-    // Room for the graph and the log: no palette, no inspector (the run actions bar stays).
-    await webview.locator('button.canvas-toggle', { hasText: 'Palette' }).click();
-    await webview.locator('button.canvas-toggle', { hasText: 'Inspector' }).click();
-    await fitView(webview);
-    const frame = await canvasFrame(page);
-    await recordStateChanges(frame);
-
-    for (const theme of ['dark', 'light'] as const) {
-      if (theme === 'light') await setTheme(page, THEMES.light, webview);
-      await rm(join(folder, FIX_FILE), { force: true });
-      await resetRecording(frame);
-      const runsBefore = await webview.locator('[data-testid="run-picker"] option').count();
-
-      // 1. Trigger with params: the form is generated from the DAG's params, defaults filled in.
-      await webview.locator('button.run-trigger').click();
-      const form = webview.locator('[data-testid="trigger-form"]');
-      await form.waitFor({ timeout: 10_000 });
-      const greeting = form.locator('[data-param="greeting"] input');
-      if ((await greeting.inputValue()) !== 'hello') throw new Error(`The greeting param is not prefilled with its default.`);
-      await greeting.fill(`hello from the ${theme} theme`);
-      await shoot(`canvas-run-1-params-${theme}.png`);
-      await form.locator('button[type="submit"]').click();
+      const webview = activeWebview(page);
+      const canvas = webview.locator('[data-testid="dag-canvas"]');
+      await canvas.waitFor({ timeout: 30_000 });
+      const toolbar = webview.locator('[data-testid="run-toolbar"]');
       await waitUntil(
-        'the new run to be listed and shown',
-        async () => (await webview.locator('[data-testid="run-picker"] option').count()) > runsBefore,
-        15_000,
+        'the run controls to be enabled',
+        async () => (await toolbar.getAttribute('data-can-run')) === 'true',
+        30_000,
+        async () =>
+          `can-run ${await toolbar.getAttribute('data-can-run')}: ${await webview
+            .locator('[data-testid="run-disabled-reason"]')
+            .innerText()
+            .catch(() => '')}`,
       );
-
-      // 2. Live states: extract runs (about 2 s), then transform succeeds and flaky fails.
-      await expectState(webview, 'extract', ['running'], 20_000);
-      await shoot(`canvas-run-2-running-${theme}.png`);
-      // While transform and then flaky run, the link into the running task is animated.
-      await waitUntil(
-        'the link into a running task to be animated',
-        async () => (await webview.locator('.react-flow__edge-path.link-running').count()) === 1,
-        10_000,
-      );
-      await expectState(webview, 'transform', ['success'], 30_000);
-      await expectState(webview, 'flaky', ['failed'], 30_000);
-      await expectState(webview, 'extract', ['success'], 1_000);
-      await shoot(`canvas-run-3-finished-${theme}.png`);
-
-      // 3. The failed task's log says why.
-      await node(webview, 'flaky').click();
-      const actions = webview.locator('[data-testid="task-run-actions"][data-task-id="flaky"]');
-      await actions.waitFor({ timeout: 10_000 });
-      await actions.locator('button[data-action="log"]').click();
-      const detail = webview.locator('[data-testid="run-detail"][data-kind="log"][data-task-id="flaky"]');
-      await detail.waitFor({ timeout: 10_000 });
-      const body = detail.locator('[data-testid="run-detail-body"]');
-      await waitUntil(
-        'the log to show why flaky failed',
-        async () => (await body.innerText()).includes(`${FIX_FILE} is missing`),
-        10_000,
-        async () => `the log shows ${JSON.stringify(await body.innerText())}`,
-      );
+      // Room for the graph and the log: no palette, no inspector (the run actions bar stays).
+      await webview.locator('button.canvas-toggle', { hasText: 'Palette' }).click();
+      await webview.locator('button.canvas-toggle', { hasText: 'Inspector' }).click();
       await fitView(webview);
-      await shoot(`canvas-run-4-failed-log-${theme}.png`);
+      const frame = await canvasFrame(page);
+      await recordStateChanges(frame);
 
-      // 4. Fix the cause, clear the task: it runs again as try 2, and the log follows the new try.
-      await writeFile(join(folder, FIX_FILE), 'fixed\n');
-      await actions.locator('button[data-action="clear"]').click();
-      await expectState(webview, 'flaky', ['success'], 30_000);
-      if ((await tryOf(webview, 'flaky')) !== '2') throw new Error(`flaky re-ran as try ${await tryOf(webview, 'flaky')}, expected 2.`);
+      for (const theme of ['dark', 'light'] as const) {
+        if (theme === 'light') await setTheme(page, THEMES.light, webview);
+        await rm(join(folder, FIX_FILE), { force: true });
+        await resetRecording(frame);
+        const runsBefore = await webview.locator('[data-testid="run-picker"] option').count();
+
+        // 1. Trigger with params: the form is generated from the DAG's params, defaults filled in.
+        await webview.locator('button.run-trigger').click();
+        const form = webview.locator('[data-testid="trigger-form"]');
+        await form.waitFor({ timeout: 10_000 });
+        const greeting = form.locator('[data-param="greeting"] input');
+        if ((await greeting.inputValue()) !== 'hello') throw new Error(`The greeting param is not prefilled with its default.`);
+        await greeting.fill(`hello from the ${theme} theme`);
+        await shoot(`canvas-run-1-params-${theme}.png`);
+        await form.locator('button[type="submit"]').click();
+        await waitUntil(
+          'the new run to be listed and shown',
+          async () => (await webview.locator('[data-testid="run-picker"] option').count()) > runsBefore,
+          15_000,
+        );
+
+        // 2. Live states: extract runs (about 2 s), then transform succeeds and flaky fails.
+        await expectState(webview, 'extract', ['running'], 20_000);
+        await shoot(`canvas-run-2-running-${theme}.png`);
+        // While transform and then flaky run, the link into the running task is animated.
+        await waitUntil(
+          'the link into a running task to be animated',
+          async () => (await webview.locator('.react-flow__edge-path.link-running').count()) === 1,
+          10_000,
+        );
+        await expectState(webview, 'transform', ['success'], 30_000);
+        await expectState(webview, 'flaky', ['failed'], 30_000);
+        await expectState(webview, 'extract', ['success'], 1_000);
+        await shoot(`canvas-run-3-finished-${theme}.png`);
+
+        // 3. The failed task's log says why.
+        await node(webview, 'flaky').click();
+        const actions = webview.locator('[data-testid="task-run-actions"][data-task-id="flaky"]');
+        await actions.waitFor({ timeout: 10_000 });
+        await actions.locator('button[data-action="log"]').click();
+        const detail = webview.locator('[data-testid="run-detail"][data-kind="log"][data-task-id="flaky"]');
+        await detail.waitFor({ timeout: 10_000 });
+        const body = detail.locator('[data-testid="run-detail-body"]');
+        await waitUntil(
+          'the log to show why flaky failed',
+          async () => (await body.innerText()).includes(`${FIX_FILE} is missing`),
+          10_000,
+          async () => `the log shows ${JSON.stringify(await body.innerText())}`,
+        );
+        await fitView(webview);
+        await shoot(`canvas-run-4-failed-log-${theme}.png`);
+
+        // 4. Fix the cause, clear the task: it runs again as try 2, and the log follows the new try.
+        await writeFile(join(folder, FIX_FILE), 'fixed\n');
+        await actions.locator('button[data-action="clear"]').click();
+        await expectState(webview, 'flaky', ['success'], 30_000);
+        if ((await tryOf(webview, 'flaky')) !== '2') throw new Error(`flaky re-ran as try ${await tryOf(webview, 'flaky')}, expected 2.`);
+        await waitUntil(
+          'the log panel to follow try 2',
+          async () => (await detail.getAttribute('data-try')) === '2' && (await body.innerText()).includes('flaky is fixed'),
+          15_000,
+          async () => `try ${await detail.getAttribute('data-try')}: ${JSON.stringify(await body.innerText())}`,
+        );
+        await shoot(`canvas-run-5-cleared-rerun-${theme}.png`);
+
+        // What was drawn, change by change: every task went through running to its end state.
+        const drawn = await recordedStates(frame);
+        // Queued too: the scheduler moves a task queued -> running in one pass, and the canvas still
+        // shows queued for a moment (the host keeps both, the webview paces them).
+        expectSequence(drawn, 'extract', ['queued', 'running', 'success']);
+        expectSequence(drawn, 'transform', ['queued', 'running', 'success']);
+        expectSequence(drawn, 'flaky', ['scheduled', 'queued', 'running', 'failed', 'queued', 'running', 'success']);
+        console.log(`[vscode] canvas-run (${theme}): states drawn per task: ${JSON.stringify(drawn)}`);
+        await detail.locator('button.panel-close').click();
+      }
+
+      // 5. The run views beside the canvas: the grid of both runs, the Gantt of the shown one;
+      // clicking the first run in the grid shows it on the canvas.
+      await webview.locator('button.canvas-button', { hasText: 'Runs' }).click();
+      const runViews = await frameWith(page, '[data-testid="run-views"]');
+      const grid = runViews.locator('[data-testid="run-grid"]');
+      await grid.waitFor({ timeout: 15_000 });
+      await waitUntil('the grid to show both runs', async () => (await grid.locator('button.rv-run').count()) >= 2, 10_000);
+      await runViews.locator('[data-testid="run-gantt"] .rv-gantt-bar').first().waitFor({ timeout: 10_000 });
+      const firstRun = grid.locator('button.rv-run').first();
+      const firstRunId = await firstRun.getAttribute('data-run-id');
+      await firstRun.click();
+      // Two webviews are open now: address the canvas through its own frame.
+      const picker = frame.locator('[data-testid="run-picker"]');
       await waitUntil(
-        'the log panel to follow try 2',
-        async () => (await detail.getAttribute('data-try')) === '2' && (await body.innerText()).includes('flaky is fixed'),
-        15_000,
-        async () => `try ${await detail.getAttribute('data-try')}: ${JSON.stringify(await body.innerText())}`,
+        'the canvas to show the run picked in the grid',
+        async () => (await picker.inputValue()) === firstRunId,
+        10_000,
+        async () => `the canvas shows ${JSON.stringify(await picker.inputValue())}, the grid picked ${JSON.stringify(firstRunId)}`,
       );
-      await shoot(`canvas-run-5-cleared-rerun-${theme}.png`);
+      await expectState(frame, 'flaky', ['success'], 5_000);
+      await shoot('canvas-run-6-run-views-light.png');
+      await setTheme(page, THEMES.dark);
+      await shoot('canvas-run-6-run-views-dark.png');
 
-      // What was drawn, change by change: every task went through running to its end state.
-      const drawn = await recordedStates(frame);
-      // Queued too: the scheduler moves a task queued -> running in one pass, and the canvas still
-      // shows queued for a moment (the host keeps both, the webview paces them).
-      expectSequence(drawn, 'extract', ['queued', 'running', 'success']);
-      expectSequence(drawn, 'transform', ['queued', 'running', 'success']);
-      expectSequence(drawn, 'flaky', ['scheduled', 'queued', 'running', 'failed', 'queued', 'running', 'success']);
-      console.log(`[vscode] canvas-run (${theme}): states drawn per task: ${JSON.stringify(drawn)}`);
-      await detail.locator('button.panel-close').click();
-    }
+      // 6. The DAGs view lists the file with its pause state, schedule and last run; the status bar
+      // says the scheduler runs here and is idle.
+      await runCommandFromPalette(page, 'Dagstream: Focus on DAGs View');
+      const dagRow = page.locator('.monaco-list-row', { hasText: 'ops' }).filter({ hasText: 'last: success' });
+      await dagRow.first().waitFor({ timeout: 15_000 });
+      const rowText = await dagRow.first().innerText();
+      if (!/active · manual only · last: success/.test(rowText)) throw new Error(`The DAGs view shows ${JSON.stringify(rowText)}.`);
+      const status = page.locator('.statusbar-item', { hasText: 'Dagstream:' }).first();
+      const statusText = await status.innerText();
+      if (!/Dagstream: idle/.test(statusText)) throw new Error(`The status bar shows ${JSON.stringify(statusText)}.`);
+      await shoot('canvas-run-7-dags-view-dark.png');
 
-    // 5. The run views beside the canvas: the grid of both runs, the Gantt of the shown one;
-    // clicking the first run in the grid shows it on the canvas.
-    await webview.locator('button.canvas-button', { hasText: 'Runs' }).click();
-    const runViews = await frameWith(page, '[data-testid="run-views"]');
-    const grid = runViews.locator('[data-testid="run-grid"]');
-    await grid.waitFor({ timeout: 15_000 });
-    await waitUntil('the grid to show both runs', async () => (await grid.locator('button.rv-run').count()) >= 2, 10_000);
-    await runViews.locator('[data-testid="run-gantt"] .rv-gantt-bar').first().waitFor({ timeout: 10_000 });
-    const firstRun = grid.locator('button.rv-run').first();
-    const firstRunId = await firstRun.getAttribute('data-run-id');
-    await firstRun.click();
-    // Two webviews are open now: address the canvas through its own frame.
-    const picker = frame.locator('[data-testid="run-picker"]');
-    await waitUntil(
-      'the canvas to show the run picked in the grid',
-      async () => (await picker.inputValue()) === firstRunId,
-      10_000,
-      async () => `the canvas shows ${JSON.stringify(await picker.inputValue())}, the grid picked ${JSON.stringify(firstRunId)}`,
-    );
-    await expectState(frame, 'flaky', ['success'], 5_000);
-    await shoot('canvas-run-6-run-views-light.png');
-    await setTheme(page, THEMES.dark);
-    await shoot('canvas-run-6-run-views-dark.png');
-
-    // 6. The DAGs view lists the file with its pause state, schedule and last run; the status bar
-    // says the scheduler runs here and is idle.
-    await runCommandFromPalette(page, 'Dagstream: Focus on DAGs View');
-    const dagRow = page.locator('.monaco-list-row', { hasText: 'ops' }).filter({ hasText: 'last: success' });
-    await dagRow.first().waitFor({ timeout: 15_000 });
-    const rowText = await dagRow.first().innerText();
-    if (!/active · manual only · last: success/.test(rowText)) throw new Error(`The DAGs view shows ${JSON.stringify(rowText)}.`);
-    const status = page.locator('.statusbar-item', { hasText: 'Dagstream:' }).first();
-    const statusText = await status.innerText();
-    if (!/Dagstream: idle/.test(statusText)) throw new Error(`The status bar shows ${JSON.stringify(statusText)}.`);
-    await shoot('canvas-run-7-dags-view-dark.png');
-
-    // 7. The other task actions, on transform: why it is not running (it ended), its XCom, and
-    // running it alone (not recorded) with its log streamed into the panel. High-contrast theme.
-    // The run views panel took half of the editor: bring every node back into the canvas first.
-    await fitView(frame);
-    await frame.locator('.react-flow__node[data-id="transform"]').click();
-    const transformActions = frame.locator('[data-testid="task-run-actions"][data-task-id="transform"]');
-    await transformActions.waitFor({ timeout: 10_000 });
-    const panel = frame.locator('[data-testid="run-detail"]');
-    const panelBody = panel.locator('[data-testid="run-detail-body"]');
-    const expectPanel = async (kind: string, text: string): Promise<void> =>
-      waitUntil(
-        `the ${kind} panel to say ${JSON.stringify(text)}`,
-        async () => (await panel.getAttribute('data-kind')) === kind && (await panelBody.innerText()).includes(text),
-        20_000,
-        async () => `${await panel.getAttribute('data-kind')}: ${JSON.stringify(await panelBody.innerText().catch(() => ''))}`,
-      );
-    await transformActions.locator('button[data-action="why"]').click();
-    await expectPanel('why', 'transform" is success');
-    await transformActions.locator('button[data-action="xcom"]').click();
-    await expectPanel('xcom', 'transformed');
-    await transformActions.locator('button[data-action="runTaskOnly"]').click();
-    await expectPanel('log', 'transform success');
-    await setTheme(page, THEMES.highContrast);
-    await shoot('canvas-run-8-task-alone-high-contrast.png');
-
-    await page.waitForTimeout(300);
-    if (dialogs.length > 0) throw new Error(`Script ran in the webview and opened dialogs: ${JSON.stringify(dialogs)}`);
-    if (cspViolations.length > 0) throw new Error(`The webview violated its Content-Security-Policy:\n  ${cspViolations.join('\n  ')}`);
-    return { name, passed: true, durationMs: Date.now() - started, screenshot: screenshots.join(', ') };
-  } catch (error) {
-    const screenshot = join(options.resultsDir, 'failure-canvas-run.png');
-    await page.screenshot({ path: screenshot }).catch(() => undefined);
-    const message = stripVTControlCharacters(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    return { name, passed: false, durationMs: Date.now() - started, error: message, screenshot };
-  } finally {
-    await setTheme(page, THEMES.dark).catch(() => undefined);
-    await page.close().catch(() => undefined);
-  }
+      // 7. The other task actions, on transform: why it is not running (it ended), its XCom, and
+      // running it alone (not recorded) with its log streamed into the panel. High-contrast theme.
+      // The run views panel took half of the editor: bring every node back into the canvas first.
+      await fitView(frame);
+      await frame.locator('.react-flow__node[data-id="transform"]').click();
+      const transformActions = frame.locator('[data-testid="task-run-actions"][data-task-id="transform"]');
+      await transformActions.waitFor({ timeout: 10_000 });
+      const panel = frame.locator('[data-testid="run-detail"]');
+      const panelBody = panel.locator('[data-testid="run-detail-body"]');
+      const expectPanel = async (kind: string, text: string): Promise<void> =>
+        waitUntil(
+          `the ${kind} panel to say ${JSON.stringify(text)}`,
+          async () => (await panel.getAttribute('data-kind')) === kind && (await panelBody.innerText()).includes(text),
+          20_000,
+          async () => `${await panel.getAttribute('data-kind')}: ${JSON.stringify(await panelBody.innerText().catch(() => ''))}`,
+        );
+      await transformActions.locator('button[data-action="why"]').click();
+      await expectPanel('why', 'transform" is success');
+      await transformActions.locator('button[data-action="xcom"]').click();
+      await expectPanel('xcom', 'transformed');
+      await transformActions.locator('button[data-action="runTaskOnly"]').click();
+      await expectPanel('log', 'transform success');
+      await setTheme(page, THEMES.highContrast);
+      await shoot('canvas-run-8-task-alone-high-contrast.png');
+    },
+  );
 }
 
 /** Three bash tasks: extract takes two seconds; transform succeeds; flaky fails until `fixFile` exists. */

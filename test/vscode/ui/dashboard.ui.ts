@@ -2,7 +2,6 @@ import { setTheme, THEMES } from './workbenchThemes';
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 import type { BrowserContext, FrameLocator, Locator } from 'playwright-core';
 import type { UiTestOutcome } from './newDag.ui';
 import {
@@ -11,7 +10,7 @@ import {
   pickQuickItem,
   runCommandFromPalette,
   waitUntil,
-  openUiTestPage,
+  runUiTestPage,
   type UiTestOptions,
 } from './workbenchUi';
 
@@ -28,9 +27,7 @@ const HOSTILE_CITY = '<img src=x onerror=alert(1)>';
 export async function runDashboardUiTest(context: BrowserContext, options: UiTestOptions): Promise<UiTestOutcome> {
   const name =
     'UI: a dashboard over a sqlite3 database draws its charts, refreshes, switches chart type, adds a panel, in light, dark and high-contrast themes';
-  const started = Date.now();
-  const { page, cspViolations, dialogs, screenshots, shoot } = await openUiTestPage(context, options.resultsDir);
-  try {
+  return runUiTestPage(context, options, { name, failureShot: 'failure-dashboard.png' }, async ({ page, shoot, screenshots }) => {
     const folder = workspaceFolderOf(options.workbenchUrl);
     const database = join(folder, 'data', 'weather.sqlite');
     await writeWorkspace(folder, database);
@@ -150,19 +147,7 @@ export async function runDashboardUiTest(context: BrowserContext, options: UiTes
     await setTheme(page, THEMES.highContrast, webview);
     await shoot('dashboard-high-contrast.png');
     await setTheme(page, THEMES.dark, webview);
-
-    await page.waitForTimeout(500);
-    if (dialogs.length > 0) throw new Error(`Script ran in the webview and opened dialogs: ${JSON.stringify(dialogs)}`);
-    if (cspViolations.length > 0) throw new Error(`The webview violated its Content-Security-Policy:\n  ${cspViolations.join('\n  ')}`);
-    return { name, passed: true, durationMs: Date.now() - started, screenshot: screenshots.join(', ') };
-  } catch (error) {
-    const screenshot = join(options.resultsDir, 'failure-dashboard.png');
-    await page.screenshot({ path: screenshot }).catch(() => undefined);
-    const message = stripVTControlCharacters(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    return { name, passed: false, durationMs: Date.now() - started, error: message, screenshot };
-  } finally {
-    await page.close().catch(() => undefined);
-  }
+  });
 }
 
 function workspaceFolderOf(workbenchUrl: string): string {

@@ -3,7 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 import type { BrowserContext, FrameLocator, Locator } from 'playwright-core';
 import type { UiTestOutcome } from './newDag.ui';
 import {
@@ -12,7 +11,7 @@ import {
   pickQuickItem,
   runCommandFromPalette,
   waitUntil,
-  openUiTestPage,
+  runUiTestPage,
   type UiTestOptions,
 } from './workbenchUi';
 
@@ -61,9 +60,7 @@ async function makeWorkspace(folder: string): Promise<void> {
 export async function runSqliteExplorerUiTest(context: BrowserContext, options: UiTestOptions): Promise<UiTestOutcome> {
   const name =
     'UI: SQLite view, CodeLens run, 100,000 rows in the grid, sort, error position, first rows, drop, run selection, export CSV, dark and light';
-  const started = Date.now();
-  const { page, cspViolations, dialogs, screenshots, shoot } = await openUiTestPage(context, options.resultsDir);
-  try {
+  return runUiTestPage(context, options, { name, failureShot: 'failure-sqlite.png' }, async ({ page, shoot }) => {
     const url = new URL(options.workbenchUrl);
     const folder = join(url.searchParams.get('folder') ?? '', 'sqlite-workspace');
     await makeWorkspace(folder);
@@ -186,19 +183,7 @@ export async function runSqliteExplorerUiTest(context: BrowserContext, options: 
       throw new Error(
         `The exported CSV starts ${JSON.stringify(csv.slice(0, 2))} and has ${csv.length} lines (expected a header, 4 rows, a final newline).`,
       );
-
-    await page.waitForTimeout(500);
-    if (cspViolations.length > 0) throw new Error(`The webview violated its Content-Security-Policy:\n  ${cspViolations.join('\n  ')}`);
-    if (dialogs.length > 0) throw new Error(`A script dialog opened (a value was rendered as markup?): ${JSON.stringify(dialogs)}`);
-    return { name, passed: true, durationMs: Date.now() - started, screenshot: screenshots.join(', ') };
-  } catch (error) {
-    const screenshot = join(options.resultsDir, 'failure-sqlite.png');
-    await page.screenshot({ path: screenshot }).catch(() => undefined);
-    const message = stripVTControlCharacters(error instanceof Error ? error.message : String(error));
-    return { name, passed: false, durationMs: Date.now() - started, error: message, screenshot };
-  } finally {
-    await page.close().catch(() => undefined);
-  }
+  });
 }
 
 /** A row of a tree view whose label is exactly `label`. */

@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { BrowserContext, ConsoleMessage, FrameLocator, Page } from 'playwright-core';
+import type { UiTestOutcome } from './newDag.ui';
 
 /**
  * Workbench gestures shared by the UI tests, with selectors that work on VS Code 1.100 and 1.139
@@ -153,4 +155,34 @@ export async function openUiTestPage(context: BrowserContext, resultsDir: string
     screenshots.push(path);
   };
   return { page, cspViolations, dialogs, screenshots, shoot };
+}
+
+/**
+ * One UI test on its own page: runs `steps`, then fails on any script dialog or CSP violation the
+ * page saw; on failure saves `failureShot` under the results folder. Never throws: the outcome says.
+ */
+export async function runUiTestPage(
+  context: BrowserContext,
+  options: UiTestOptions,
+  test: { name: string; failureShot: string; finally?: (page: Page) => Promise<void> },
+  steps: (ui: UiTestPage) => Promise<void>,
+): Promise<UiTestOutcome> {
+  const started = Date.now();
+  const ui = await openUiTestPage(context, options.resultsDir);
+  try {
+    await steps(ui);
+    await ui.page.waitForTimeout(500);
+    if (ui.dialogs.length > 0) throw new Error(`Script ran in the webview and opened dialogs: ${JSON.stringify(ui.dialogs)}`);
+    if (ui.cspViolations.length > 0)
+      throw new Error(`The webview violated its Content-Security-Policy:\n  ${ui.cspViolations.join('\n  ')}`);
+    return { name: test.name, passed: true, durationMs: Date.now() - started, screenshot: ui.screenshots.join(', ') };
+  } catch (error) {
+    const screenshot = join(options.resultsDir, test.failureShot);
+    await ui.page.screenshot({ path: screenshot }).catch(() => undefined);
+    const message = stripVTControlCharacters(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return { name: test.name, passed: false, durationMs: Date.now() - started, error: message, screenshot };
+  } finally {
+    await test.finally?.(ui.page).catch(() => undefined);
+    await ui.page.close().catch(() => undefined);
+  }
 }
