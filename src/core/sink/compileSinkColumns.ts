@@ -1,4 +1,4 @@
-import type { KafkaMessage } from '../kafka/KafkaClient';
+import type { KafkaHeader, KafkaMessage } from '../kafka/KafkaClient';
 
 /** The SQL types a sink column can have (`JSON` is stored as JSON text). */
 export const SINK_COLUMN_TYPES = ['INTEGER', 'REAL', 'TEXT', 'JSON'] as const;
@@ -22,6 +22,36 @@ export interface CompiledSinkColumn {
   readonly type: SinkColumnType;
   readonly required: boolean;
   readonly source: Source;
+}
+
+/**
+ * What mapping reads of a message: a KafkaMessage (see messageSource) or the cursor over a packed
+ * batch (PackedSinkMessages), which decodes the key, value and headers only when asked.
+ */
+export interface SinkMessageSource {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+  /** The value's size in bytes, -1 for a tombstone. */
+  readonly valueLength: number;
+  valueText(): string;
+  keyText(): string | null;
+  headers(): readonly KafkaHeader[];
+}
+
+export function messageSource(message: KafkaMessage): SinkMessageSource {
+  const { topic, partition, offset, timestamp, key, value, headers } = message;
+  return {
+    topic,
+    partition,
+    offset,
+    timestamp,
+    valueLength: value === null ? -1 : value.length,
+    valueText: () => (value === null ? '' : value.toString('utf8')),
+    keyText: () => (key === null ? null : key.toString('utf8')),
+    headers: () => headers,
+  };
 }
 
 /** A message turned into a row (values in column order), or the reason it cannot be one. */
@@ -87,7 +117,7 @@ export function mapMessageToRow(
   maxValueBytes: number,
 ): SinkRowResult {
   const row: unknown[] = new Array<unknown>(columns.length);
-  const reason = mapMessageInto(message, columns, readsValue, maxValueBytes, row, 0);
+  const reason = mapMessageInto(messageSource(message), columns, readsValue, maxValueBytes, row, 0);
   return reason === undefined ? { row } : { reason };
 }
 
@@ -97,7 +127,7 @@ export function mapMessageToRow(
  * written; after a reason, `out` from `at` holds leftovers to overwrite.
  */
 export function mapMessageInto(
-  message: KafkaMessage,
+  message: SinkMessageSource,
   columns: readonly CompiledSinkColumn[],
   readsValue: boolean,
   maxValueBytes: number,
@@ -106,12 +136,13 @@ export function mapMessageInto(
 ): string | undefined {
   let event: unknown;
   if (readsValue) {
-    if (message.value === null) return 'tombstone: the message has no value';
-    if (message.value.length > maxValueBytes) {
-      return `oversized value: ${message.value.length} bytes, above max_value_bytes (${maxValueBytes})`;
+    const valueLength = message.valueLength;
+    if (valueLength < 0) return 'tombstone: the message has no value';
+    if (valueLength > maxValueBytes) {
+      return `oversized value: ${valueLength} bytes, above max_value_bytes (${maxValueBytes})`;
     }
     try {
-      event = JSON.parse(message.value.toString('utf8'));
+      event = JSON.parse(message.valueText());
     } catch (error) {
       return `invalid JSON: ${(error as Error).message}`;
     }
@@ -144,7 +175,7 @@ export function columnsReadValue(columns: readonly CompiledSinkColumn[]): boolea
   return columns.some((c) => c.source.kind === 'value');
 }
 
-function metaValue(message: KafkaMessage, field: 'topic' | 'partition' | 'offset' | 'timestamp' | 'key'): unknown {
+function metaValue(message: SinkMessageSource, field: 'topic' | 'partition' | 'offset' | 'timestamp' | 'key'): unknown {
   switch (field) {
     case 'topic':
       return message.topic;
@@ -155,16 +186,17 @@ function metaValue(message: KafkaMessage, field: 'topic' | 'partition' | 'offset
     case 'timestamp':
       return message.timestamp;
     case 'key':
-      return message.key === null ? null : message.key.toString('utf8');
+      return message.keyText();
   }
 }
 
-function headerValue(message: KafkaMessage, name: string | undefined): unknown {
+function headerValue(message: SinkMessageSource, name: string | undefined): unknown {
+  const headers = message.headers();
   if (name !== undefined) {
-    const header = message.headers.findLast((h) => h.key === name);
+    const header = headers.findLast((h) => h.key === name);
     return header === undefined ? undefined : header.value.toString('utf8');
   }
-  return Object.fromEntries(message.headers.map((h) => [h.key, h.value.toString('utf8')]));
+  return Object.fromEntries(headers.map((h) => [h.key, h.value.toString('utf8')]));
 }
 
 function walk(event: unknown, steps: readonly (string | number)[]): unknown {

@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import { buildSinkStatements } from '../sink/buildSinkStatements';
 import { mapSinkBatch, type SinkTableSpec } from '../sink/mapSinkBatch';
-import { unpackSinkMessages } from '../sink/packSinkMessages';
 import { loadSqlJs } from '../store/loadSqlJs';
 import { writeFileAtomically } from '../store/writeFileAtomically';
 import { bindParameters } from './bindParameters';
@@ -62,6 +61,8 @@ interface SinkEntry {
   width: number;
   /** By rows per statement. */
   insertRows: Map<number, PreparedEntry>;
+  /** By rows per statement: the array each run binds, filled again for every run (sql.js binds all of an array). */
+  insertParams: Map<number, SqlValue[]>;
   insertRowsSql: (count: number) => string;
   insertDeadLetter: PreparedEntry;
   storeOffset: PreparedEntry;
@@ -375,6 +376,7 @@ export class SqliteEngine implements SqliteOperationHandlers {
       spec,
       width: spec.columns.length,
       insertRows: new Map([[1, entry(statements.insertRow)]]),
+      insertParams: new Map(),
       insertRowsSql: statements.insertRows,
       insertDeadLetter: entry(statements.insertDeadLetter),
       storeOffset: entry(statements.storeOffset),
@@ -393,8 +395,7 @@ export class SqliteEngine implements SqliteOperationHandlers {
         file: this.file,
         message: `Sink ${args.sinkId} of ${this.file} was closed or never opened here. Open it again.`,
       });
-    const messages = unpackSinkMessages(args.messages, args.topic, args.partition);
-    const mapped = mapSinkBatch(messages, sink.spec, args.at);
+    const mapped = mapSinkBatch(args.messages, args.topic, args.partition, sink.spec, args.at);
     const { values, rows } = mapped;
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
@@ -416,9 +417,13 @@ export class SqliteEngine implements SqliteOperationHandlers {
         }
         const stmt = this.statementOf(entry, -1);
         const count = size * sink.width;
+        let params = sink.insertParams.get(size);
+        if (!params) sink.insertParams.set(size, (params = new Array<SqlValue>(count)));
         while (rows - row >= size) {
+          const from = row * sink.width;
+          for (let i = 0; i < count; i++) params[i] = values[from + i] as SqlValue;
           try {
-            stmt.run(values.slice(row * sink.width, row * sink.width + count) as SqlValue[]);
+            stmt.run(params);
           } catch (error) {
             throw this.statementError(error, entry, { step: 0, steps, row, rows });
           }
