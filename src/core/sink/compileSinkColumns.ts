@@ -1,4 +1,5 @@
 import type { KafkaHeader, KafkaMessage } from '../kafka/KafkaClient';
+import { JsonFieldScanner } from './JsonFieldScanner';
 
 /** The SQL types a sink column can have (`JSON` is stored as JSON text). */
 export const SINK_COLUMN_TYPES = ['INTEGER', 'REAL', 'TEXT', 'JSON'] as const;
@@ -38,6 +39,8 @@ export interface SinkMessageSource {
   valueText(): string;
   keyText(): string | null;
   headers(): readonly KafkaHeader[];
+  /** scanner.scan() over the value's bytes (false for a tombstone). */
+  scanValue(scanner: JsonFieldScanner, out: unknown[]): boolean;
 }
 
 export function messageSource(message: KafkaMessage): SinkMessageSource {
@@ -51,7 +54,42 @@ export function messageSource(message: KafkaMessage): SinkMessageSource {
     valueText: () => (value === null ? '' : value.toString('utf8')),
     keyText: () => (key === null ? null : key.toString('utf8')),
     headers: () => headers,
+    scanValue: (scanner, out) => value !== null && scanner.scan(value, 0, value.length, out),
   };
+}
+
+/**
+ * How a mapping whose value columns all read top-level fields (`$.name`, the usual case) reads
+ * them without JSON.parse: a JsonFieldScanner over the raw bytes, and per column the scanner's
+ * slot (-1 for a column that does not read the value).
+ */
+export interface ValueFields {
+  readonly scanner: JsonFieldScanner;
+  readonly slots: Int32Array;
+  /** The scanner's output for the current message. */
+  readonly values: unknown[];
+}
+
+/**
+ * The ValueFields of a mapping, or undefined when some column reads the whole event, an index
+ * or a nested field (those events are parsed). Names that plain objects inherit (`constructor`,
+ * `__proto__`...) are left to JSON.parse too: reading them from a parsed event can find the
+ * inherited value, and the scanner must not differ.
+ */
+export function valueFieldsOf(columns: readonly CompiledSinkColumn[]): ValueFields | undefined {
+  const names: string[] = [];
+  const slots = new Int32Array(columns.length).fill(-1);
+  for (let i = 0; i < columns.length; i++) {
+    const source = columns[i]!.source;
+    if (source.kind !== 'value') continue;
+    const [name, ...rest] = source.steps;
+    if (typeof name !== 'string' || rest.length > 0 || name in Object.prototype || name.includes('\uFFFD')) return undefined;
+    let slot = names.indexOf(name);
+    if (slot < 0) slot = names.push(name) - 1;
+    slots[i] = slot;
+  }
+  if (names.length === 0) return undefined;
+  return { scanner: new JsonFieldScanner(names), slots, values: new Array<unknown>(names.length) };
 }
 
 /** A message turned into a row (values in column order), or the reason it cannot be one. */
@@ -117,14 +155,16 @@ export function mapMessageToRow(
   maxValueBytes: number,
 ): SinkRowResult {
   const row: unknown[] = new Array<unknown>(columns.length);
-  const reason = mapMessageInto(messageSource(message), columns, readsValue, maxValueBytes, row, 0);
+  const reason = mapMessageInto(messageSource(message), columns, readsValue, maxValueBytes, row, 0, valueFieldsOf(columns));
   return reason === undefined ? { row } : { reason };
 }
 
 /**
  * mapMessageToRow writing the row's values into `out` from index `at` (a sink's rows go to the
  * database as one flat list). Returns the dead-letter reason, or undefined when the row was
- * written; after a reason, `out` from `at` holds leftovers to overwrite.
+ * written; after a reason, `out` from `at` holds leftovers to overwrite. With `fields` (see
+ * valueFieldsOf) the value's fields are scanned from its bytes; events the scanner leaves to
+ * JSON.parse, and every event without `fields`, are parsed.
  */
 export function mapMessageInto(
   message: SinkMessageSource,
@@ -133,18 +173,23 @@ export function mapMessageInto(
   maxValueBytes: number,
   out: unknown[],
   at: number,
+  fields?: ValueFields,
 ): string | undefined {
   let event: unknown;
+  let scanned: unknown[] | undefined;
   if (readsValue) {
     const valueLength = message.valueLength;
     if (valueLength < 0) return 'tombstone: the message has no value';
     if (valueLength > maxValueBytes) {
       return `oversized value: ${valueLength} bytes, above max_value_bytes (${maxValueBytes})`;
     }
-    try {
-      event = JSON.parse(message.valueText());
-    } catch (error) {
-      return `invalid JSON: ${(error as Error).message}`;
+    if (fields !== undefined && message.scanValue(fields.scanner, fields.values)) scanned = fields.values;
+    else {
+      try {
+        event = JSON.parse(message.valueText());
+      } catch (error) {
+        return `invalid JSON: ${(error as Error).message}`;
+      }
     }
   }
   for (let i = 0; i < columns.length; i++) {
@@ -155,7 +200,9 @@ export function mapMessageInto(
         ? metaValue(message, source.field)
         : source.kind === 'headers'
           ? headerValue(message, source.name)
-          : walk(event, source.steps);
+          : scanned !== undefined
+            ? scanned[fields!.slots[i]!]
+            : walk(event, source.steps);
     if (raw === undefined || raw === null) {
       if (column.required) return `missing required field ${column.path} (column "${column.name}")`;
       out[at + i] = null;

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from '../kafka/KafkaClient';
 import type { SqlValue } from '../sqlite/sqliteTypes';
-import { columnsReadValue, mapMessageInto, type CompiledSinkColumn } from './compileSinkColumns';
+import { columnsReadValue, mapMessageInto, valueFieldsOf, type CompiledSinkColumn } from './compileSinkColumns';
 import { PackedSinkMessages } from './packSinkMessages';
 
 /** What the database thread needs to write a sink's batches (plain data: it crosses to the worker). */
@@ -38,12 +38,13 @@ export function mapSinkBatch(
   const { columns, maxValueBytes } = spec;
   const width = columns.length;
   const readsValue = columnsReadValue(columns);
+  const fields = valueFieldsOf(columns);
   const messages = new PackedSinkMessages(packed, topic, partition);
   const values: unknown[] = new Array<unknown>(messages.count * width);
   const deadLetters: SqlValue[][] = [];
   let rows = 0;
   while (messages.next()) {
-    const reason = mapMessageInto(messages, columns, readsValue, maxValueBytes, values, rows * width);
+    const reason = mapMessageInto(messages, columns, readsValue, maxValueBytes, values, rows * width, fields);
     if (reason === undefined) rows++;
     else deadLetters.push(deadLetterRow(messages.message(), reason, failedAt));
   }

@@ -1,4 +1,5 @@
 import type { KafkaHeader, KafkaMessage } from '../kafka/KafkaClient';
+import type { JsonFieldScanner } from './JsonFieldScanner';
 
 /**
  * Messages of one partition as one ArrayBuffer, for handing a sink's batch to the database
@@ -134,6 +135,10 @@ export class PackedSinkMessages {
   /** The value as UTF-8 text (a tombstone's is empty). */
   valueText(): string {
     return this.valueLength <= 0 ? '' : this.bytes.toString('utf8', this.valueAt, this.valueAt + this.valueLength);
+  }
+
+  scanValue(scanner: JsonFieldScanner, out: unknown[]): boolean {
+    return this.valueLength >= 0 && scanner.scan(this.bytes, this.valueAt, this.valueAt + this.valueLength, out);
   }
 
   keyText(): string | null {
