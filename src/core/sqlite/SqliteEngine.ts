@@ -89,6 +89,7 @@ export class SqliteEngine implements SqliteOperationHandlers {
   private readonly prepared = new Map<number, PreparedEntry>();
   private nextStatementId = 1;
   private totalChangesStmt: { stmt: Statement; generation: number } | undefined;
+  private lastInsertRowidStmt: { stmt: Statement; generation: number } | undefined;
   private changesAtSave = 0;
   /** True while a snapshot is being written: our own rename is not someone else's change. */
   private writing = false;
@@ -688,6 +689,7 @@ export class SqliteEngine implements SqliteOperationHandlers {
     this.db = db;
     this.generation++;
     this.totalChangesStmt = undefined;
+    this.lastInsertRowidStmt = undefined;
     this.identity = loaded?.identity;
     this.changesAtSave = 0;
     return loaded !== undefined;
@@ -838,7 +840,14 @@ export class SqliteEngine implements SqliteOperationHandlers {
   }
 
   private lastInsertRowid(): number {
-    return Number(this.db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0] ?? 0);
+    // Prepared once, as total_changes(): every write asks for it (a sink hundreds of times a second).
+    if (!this.lastInsertRowidStmt || this.lastInsertRowidStmt.generation !== this.generation)
+      this.lastInsertRowidStmt = { stmt: this.db.prepare('SELECT last_insert_rowid()'), generation: this.generation };
+    const { stmt } = this.lastInsertRowidStmt;
+    stmt.step();
+    const value = Number(stmt.get()[0] ?? 0);
+    stmt.reset();
+    return value;
   }
 
   private checkInterrupted(): void {
