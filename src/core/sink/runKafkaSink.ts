@@ -105,6 +105,13 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
     options.checkpointIntervalMs <= 0
       ? { afterTransaction: true, onClose: true }
       : { everyMs: options.checkpointIntervalMs, onClose: true };
+  // The partitions' offsets are asked for while the database thread starts and opens the file.
+  const uniqueTopics = [...new Set(topics)];
+  const partitionOffsets = client.admin().then(async (admin) => ({
+    admin,
+    offsets: await Promise.all(uniqueTopics.map(async (topic) => ({ topic, offsets: await admin.fetchOffsets(topic) }))),
+  }));
+  partitionOffsets.catch(() => undefined);
   const db = await openSqliteDatabase(options.database, {
     checkpoint: policy,
     ...(options.runIn ? { runIn: options.runIn } : {}),
@@ -144,13 +151,13 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
     }
 
     // Every partition, where it starts (stored offset, else the earliest retained) and ends now.
-    const admin = await client.admin();
+    const { admin, offsets: topicOffsets } = await partitionOffsets;
     const next = new Map<string, number>();
     const end = new Map<string, number>();
     const endAtStart = new Map<string, number>();
     const assignment: (TopicPartition & { start: { offset: number } | 'earliest' })[] = [];
-    for (const topic of [...new Set(topics)]) {
-      for (const o of await admin.fetchOffsets(topic)) {
+    for (const { topic, offsets } of topicOffsets) {
+      for (const o of offsets) {
         const k = key(topic, o.partition);
         const from = stored.get(k);
         if (from !== undefined && from < o.low) {
@@ -253,6 +260,7 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
     if (options.groupId !== undefined) timers.push(setInterval(() => void commitGroup(), GROUP_COMMIT_INTERVAL_MS));
     if (options.stopAtEnd) timers.push(setInterval(() => caughtUp() && stop('end'), CATCH_UP_CHECK_MS));
     let failure: unknown;
+    let saved: Promise<unknown> = Promise.resolve();
     /** Transactions given to the database and not yet settled, and how many messages they hold. */
     const pending = new Set<Promise<void>>();
     let pendingMessages = 0;
@@ -354,13 +362,22 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
     } finally {
       for (const timer of timers) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      await consumer.close();
+      const closing = consumer.close();
       // Every transaction handed over settles: what is in the database and what was counted agree.
       await Promise.all(pending);
+      // Saved while the consumer leaves: whatever happened, the file then holds every committed
+      // transaction with its offsets (a failed run keeps what it stored, as closing would).
+      saved = db.checkpoint();
+      saved.catch(() => undefined);
+      await closing;
     }
     failure ??= writeFailure;
+    const saveFailure = await saved.then(
+      () => undefined,
+      (error: unknown) => error ?? new Error(`Saving ${db.file} failed`),
+    );
     if (failure !== undefined) throw failure;
-    await db.checkpoint();
+    if (saveFailure !== undefined) throw saveFailure;
     report();
     if (options.groupId !== undefined) {
       await groupCommit?.catch(() => undefined);
