@@ -35,15 +35,23 @@ export function mapSinkBatch(
   spec: SinkTableSpec,
   failedAt: string,
 ): MappedSinkBatch {
+  const messages = new PackedSinkMessages(packed, topic, partition);
+  return mapNextSinkMessages(messages, messages.count, spec, failedAt);
+}
+
+/**
+ * mapSinkBatch for the next `count` messages of a packed batch (one transaction's, when a batch
+ * holds several): the cursor is left on the last one mapped.
+ */
+export function mapNextSinkMessages(messages: PackedSinkMessages, count: number, spec: SinkTableSpec, failedAt: string): MappedSinkBatch {
   const { columns, maxValueBytes } = spec;
   const width = columns.length;
   const readsValue = columnsReadValue(columns);
   const fields = valueFieldsOf(columns);
-  const messages = new PackedSinkMessages(packed, topic, partition);
-  const values: unknown[] = new Array<unknown>(messages.count * width);
+  const values: unknown[] = new Array<unknown>(Math.min(count, messages.count - messages.index - 1) * width);
   const deadLetters: SqlValue[][] = [];
   let rows = 0;
-  while (messages.next()) {
+  for (let taken = 0; taken < count && messages.next(); taken++) {
     const reason = mapMessageInto(messages, columns, readsValue, maxValueBytes, values, rows * width, fields);
     if (reason === undefined) rows++;
     else deadLetters.push(deadLetterRow(messages.message(), reason, failedAt));

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import { buildSinkStatements } from '../sink/buildSinkStatements';
-import { mapSinkBatch, type SinkTableSpec } from '../sink/mapSinkBatch';
+import { mapNextSinkMessages, type MappedSinkBatch, type SinkTableSpec } from '../sink/mapSinkBatch';
+import { PackedSinkMessages } from '../sink/packSinkMessages';
 import { loadSqlJs } from '../store/loadSqlJs';
 import { writeFileAtomically } from '../store/writeFileAtomically';
 import { bindParameters } from './bindParameters';
@@ -32,6 +33,7 @@ import type {
   QueryResult,
   RunResult,
   SinkBatchResult,
+  SinkTransactionResult,
   SqlParameters,
   SqlValue,
   TableInfo,
@@ -396,14 +398,50 @@ export class SqliteEngine implements SqliteOperationHandlers {
         file: this.file,
         message: `Sink ${args.sinkId} of ${this.file} was closed or never opened here. Open it again.`,
       });
-    const mapped = mapSinkBatch(args.messages, args.topic, args.partition, sink.spec, args.at);
+    const messages = new PackedSinkMessages(args.messages, args.topic, args.partition);
+    const size = Math.max(1, args.transactionSize ?? messages.count);
+    const before = this.totalChanges();
+    const transactions: SinkTransactionResult[] = [];
+    let rows = 0;
+    let deadLetters = 0;
+    let previousOffset = args.previousOffset;
+    // One transaction per `size` messages, each with the offset after its last message; a
+    // failure rejects the write and leaves the transactions before it committed.
+    do {
+      const first = messages.index + 1;
+      const mapped = mapNextSinkMessages(messages, size, sink.spec, args.at);
+      const last = messages.index + 1 >= messages.count;
+      const nextOffset = last ? args.nextOffset : messages.offset + 1;
+      this.writeSinkTransaction(sink, mapped, args, previousOffset, nextOffset);
+      transactions.push({ messages: messages.index + 1 - first, nextOffset, rows: mapped.rows, deadLetters: mapped.deadLetters.length });
+      rows += mapped.rows;
+      deadLetters += mapped.deadLetters.length;
+      previousOffset = nextOffset;
+    } while (messages.index + 1 < messages.count);
+    return this.afterWrite(args.checkpoint, {
+      rows,
+      deadLetters,
+      transactions,
+      changes: this.totalChanges() - before,
+      lastInsertRowid: this.lastInsertRowid(),
+      durationMs: performance.now() - started,
+    });
+  }
+
+  /** One transaction of a sink's batch: its rows, its dead letters and the partition's next offset. */
+  private writeSinkTransaction(
+    sink: SinkEntry,
+    mapped: MappedSinkBatch,
+    args: SqliteArgs<'writeSinkBatch'>,
+    previousOffset: number,
+    nextOffset: number,
+  ): void {
     const { values, rows } = mapped;
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
       // As bindParameters binds them: exact integers as numbers, larger ones as text (INTEGER affinity keeps them exact).
       if (typeof value === 'bigint') values[i] = Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
     }
-    const before = this.totalChanges();
     const steps = mapped.deadLetters.length > 0 ? 3 : 2;
     this.db.run('BEGIN');
     try {
@@ -441,14 +479,7 @@ export class SqliteEngine implements SqliteOperationHandlers {
         }
       });
       try {
-        this.statementOf(sink.storeOffset, -1).run([
-          sink.spec.table,
-          args.topic,
-          args.partition,
-          args.nextOffset,
-          args.previousOffset,
-          args.at,
-        ]);
+        this.statementOf(sink.storeOffset, -1).run([sink.spec.table, args.topic, args.partition, nextOffset, previousOffset, args.at]);
       } catch (error) {
         throw this.statementError(error, sink.storeOffset, { step: steps - 1, steps, row: 0, rows: 1 });
       }
@@ -458,13 +489,6 @@ export class SqliteEngine implements SqliteOperationHandlers {
       this.rollbackOpenTransaction();
       throw error;
     }
-    return this.afterWrite(args.checkpoint, {
-      rows,
-      deadLetters: mapped.deadLetters.length,
-      changes: this.totalChanges() - before,
-      lastInsertRowid: this.lastInsertRowid(),
-      durationMs: performance.now() - started,
-    });
   }
 
   closeSink(args: { sinkId: number }): null {
