@@ -87,6 +87,7 @@ const MAX_PENDING_MESSAGES = 20_000;
  * Messages handed over in one write, about: a fetched batch crosses to the database thread in
  * one message (and one answer) holding several transactions of `batchSize`, instead of one
  * round trip per transaction, which cost the consumer's thread more than copying the bytes.
+ * Not when every transaction is saved on its own (checkpoint interval 0).
  */
 const MESSAGES_PER_WRITE = 4096;
 
@@ -257,7 +258,9 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
       return groupCommit;
     };
 
-    const transactionsPerWrite = Math.max(1, Math.floor(MESSAGES_PER_WRITE / options.batchSize));
+    // Saving after every transaction (checkpoint interval 0) keeps one transaction per write: a
+    // write resolves once its snapshot is on disk, and each transaction must be, on its own.
+    const transactionsPerWrite = policy.afterTransaction ? 1 : Math.max(1, Math.floor(MESSAGES_PER_WRITE / options.batchSize));
     const consumer = client.assignedConsumer({ partitions: assignment });
     const timers: NodeJS.Timeout[] = [];
     const onAbort = (): void => stop('aborted');
