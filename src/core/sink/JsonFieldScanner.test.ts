@@ -89,6 +89,21 @@ describe('JsonFieldScanner', () => {
     expect(expectAgreement(scanner, outside)).toBe(false);
   });
 
+  it('finds a quote, an escape or a control character at any place of a long string', () => {
+    for (const special of ['"', '\\n', '\\u00e9', '\t', '\u0001', '\\"', 'é']) {
+      for (let at = 0; at < 13; at++) {
+        const text = `${'x'.repeat(at)}${special}${'y'.repeat(13 - at)}`;
+        for (const window of [0, 1, 2, 3]) {
+          const json = `${' '.repeat(window)}{"station": "${text}", "pad": "${text}", "id": ${at}}`;
+          const bytes = Buffer.from(json);
+          const out: unknown[] = [];
+          const scanned = scanner.scan(bytes, window, bytes.length, out);
+          expect(expectAgreement(scanner, bytes), json).toBe(scanned);
+        }
+      }
+    }
+  });
+
   it('reads a window of a larger buffer', () => {
     const bytes = Buffer.from('xx{"id": 3, "station": "s"}yy');
     const out: unknown[] = [];
@@ -109,6 +124,7 @@ describe('JsonFieldScanner', () => {
     const seeds = [
       '{"id":17,"station":"station-3","temperature_c":-23.45,"ok":true,"note":null,"pad":[1,{"a":"b"}]}',
       '{"temperature_c":1e-7,"id":"12","station":"\\u00e9\\"","nested":{"id":{"id":1}}}',
+      `{"id":3,"pad":"${'x'.repeat(37)}","station":"${'abcd'.repeat(9)}","note":"${'q'.repeat(21)}"}`,
     ].map((text) => Buffer.from(text));
     let accepted = 0;
     for (let round = 0; round < 5000; round++) {
