@@ -72,7 +72,7 @@ describe('kafka.sink killed with SIGKILL again and again', () => {
             // Small transactions, each saved to disk before it counts: many boundaries to die
             // between (in a transaction, between them, while a snapshot is written), at a pace
             // that leaves 20 lives before the end.
-            batch_size: 20,
+            batch_size: 10,
             checkpoint_interval: 0,
             stop_at_end: true,
           },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KafkaMessage } from '../kafka/KafkaClient';
-import { columnsReadValue, compileSinkColumns, mapMessageToRow } from './compileSinkColumns';
+import { columnsReadValue, compileSinkColumns, mapMessageInto, mapMessageToRow, messageSource, valueFieldsOf } from './compileSinkColumns';
 
 function message(value: string | null, extra: Partial<KafkaMessage> = {}): KafkaMessage {
   return {
@@ -84,5 +84,48 @@ describe('mapMessageToRow', () => {
   it('refuses a path it does not understand, naming the column', () => {
     expect(() => compileSinkColumns({ bad: { path: 'city', type: 'TEXT' } })).toThrow('column "bad": path "city" is not understood');
     expect(() => compileSinkColumns({ bad: { path: '$.a..b', type: 'TEXT' } })).toThrow('column "bad"');
+  });
+});
+
+describe('valueFieldsOf', () => {
+  const flat = compileSinkColumns({
+    id: { path: '$.id', type: 'INTEGER', required: true },
+    city: { path: '$.city', type: 'TEXT' },
+    temp: { path: '$.temp', type: 'REAL' },
+    again: { path: '$.id', type: 'TEXT' },
+    tags: { path: '$.tags', type: 'JSON' },
+    o: { path: '$offset', type: 'INTEGER' },
+  });
+
+  it('scans only mappings of top-level fields that plain objects do not inherit', () => {
+    expect(valueFieldsOf(flat)?.slots).toEqual(Int32Array.from([0, 1, 2, 0, 3, -1]));
+    expect(valueFieldsOf(columns)).toBeUndefined();
+    expect(valueFieldsOf(compileSinkColumns({ c: { path: '$.constructor', type: 'TEXT' } }))).toBeUndefined();
+    expect(valueFieldsOf(compileSinkColumns({ o: { path: '$offset', type: 'INTEGER' } }))).toBeUndefined();
+  });
+
+  it('maps every event as parsing it does: the same rows and the same dead-letter reasons', () => {
+    const values = [
+      '{"id": 1, "city": "Lisbon", "temp": 31.5, "tags": null}',
+      '{"id": "123456789012345678", "city": 42, "temp": "2.5", "pad": [1, {"x": "y"}]}',
+      '{"id": 1.5}',
+      '{"city": "no id"}',
+      '{"id": 2, "tags": ["a", {"b": 1}]}',
+      '{"id": 3, "temp": true}',
+      '{"id": 4, "city": {"name": "Porto"}}',
+      '{"id": oops',
+      '[1, 2]',
+      '',
+      '{"id": 5, "city": "a\\u00e9\\"b", "temp": -1.25e2}',
+    ];
+    const fields = valueFieldsOf(flat)!;
+    for (const value of values) {
+      const source = messageSource(message(value));
+      const scanned: unknown[] = [];
+      const parsed: unknown[] = [];
+      const reason = mapMessageInto(source, flat, true, 1024, scanned, 0, fields);
+      expect(reason, value).toBe(mapMessageInto(source, flat, true, 1024, parsed, 0));
+      if (reason === undefined) expect(scanned, value).toEqual(parsed);
+    }
   });
 });

@@ -1,4 +1,5 @@
-import type { KafkaMessage } from '../kafka/KafkaClient';
+import type { KafkaHeader, KafkaMessage } from '../kafka/KafkaClient';
+import { JsonFieldScanner } from './JsonFieldScanner';
 
 /** The SQL types a sink column can have (`JSON` is stored as JSON text). */
 export const SINK_COLUMN_TYPES = ['INTEGER', 'REAL', 'TEXT', 'JSON'] as const;
@@ -22,6 +23,73 @@ export interface CompiledSinkColumn {
   readonly type: SinkColumnType;
   readonly required: boolean;
   readonly source: Source;
+}
+
+/**
+ * What mapping reads of a message: a KafkaMessage (see messageSource) or the cursor over a packed
+ * batch (PackedSinkMessages), which decodes the key, value and headers only when asked.
+ */
+export interface SinkMessageSource {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+  /** The value's size in bytes, -1 for a tombstone. */
+  readonly valueLength: number;
+  valueText(): string;
+  keyText(): string | null;
+  headers(): readonly KafkaHeader[];
+  /** scanner.scan() over the value's bytes (false for a tombstone). */
+  scanValue(scanner: JsonFieldScanner, out: unknown[]): boolean;
+}
+
+export function messageSource(message: KafkaMessage): SinkMessageSource {
+  const { topic, partition, offset, timestamp, key, value, headers } = message;
+  return {
+    topic,
+    partition,
+    offset,
+    timestamp,
+    valueLength: value === null ? -1 : value.length,
+    valueText: () => (value === null ? '' : value.toString('utf8')),
+    keyText: () => (key === null ? null : key.toString('utf8')),
+    headers: () => headers,
+    scanValue: (scanner, out) => value !== null && scanner.scan(value, 0, value.length, out),
+  };
+}
+
+/**
+ * How a mapping whose value columns all read top-level fields (`$.name`, the usual case) reads
+ * them without JSON.parse: a JsonFieldScanner over the raw bytes, and per column the scanner's
+ * slot (-1 for a column that does not read the value).
+ */
+export interface ValueFields {
+  readonly scanner: JsonFieldScanner;
+  readonly slots: Int32Array;
+  /** The scanner's output for the current message. */
+  readonly values: unknown[];
+}
+
+/**
+ * The ValueFields of a mapping, or undefined when some column reads the whole event, an index
+ * or a nested field (those events are parsed). Names that plain objects inherit (`constructor`,
+ * `__proto__`...) are left to JSON.parse too: reading them from a parsed event can find the
+ * inherited value, and the scanner must not differ.
+ */
+export function valueFieldsOf(columns: readonly CompiledSinkColumn[]): ValueFields | undefined {
+  const names: string[] = [];
+  const slots = new Int32Array(columns.length).fill(-1);
+  for (let i = 0; i < columns.length; i++) {
+    const source = columns[i]!.source;
+    if (source.kind !== 'value') continue;
+    const [name, ...rest] = source.steps;
+    if (typeof name !== 'string' || rest.length > 0 || name in Object.prototype || name.includes('\uFFFD')) return undefined;
+    let slot = names.indexOf(name);
+    if (slot < 0) slot = names.push(name) - 1;
+    slots[i] = slot;
+  }
+  if (names.length === 0) return undefined;
+  return { scanner: new JsonFieldScanner(names), slots, values: new Array<unknown>(names.length) };
 }
 
 /** A message turned into a row (values in column order), or the reason it cannot be one. */
@@ -87,33 +155,41 @@ export function mapMessageToRow(
   maxValueBytes: number,
 ): SinkRowResult {
   const row: unknown[] = new Array<unknown>(columns.length);
-  const reason = mapMessageInto(message, columns, readsValue, maxValueBytes, row, 0);
+  const reason = mapMessageInto(messageSource(message), columns, readsValue, maxValueBytes, row, 0, valueFieldsOf(columns));
   return reason === undefined ? { row } : { reason };
 }
 
 /**
  * mapMessageToRow writing the row's values into `out` from index `at` (a sink's rows go to the
  * database as one flat list). Returns the dead-letter reason, or undefined when the row was
- * written; after a reason, `out` from `at` holds leftovers to overwrite.
+ * written; after a reason, `out` from `at` holds leftovers to overwrite. With `fields` (see
+ * valueFieldsOf) the value's fields are scanned from its bytes; events the scanner leaves to
+ * JSON.parse, and every event without `fields`, are parsed.
  */
 export function mapMessageInto(
-  message: KafkaMessage,
+  message: SinkMessageSource,
   columns: readonly CompiledSinkColumn[],
   readsValue: boolean,
   maxValueBytes: number,
   out: unknown[],
   at: number,
+  fields?: ValueFields,
 ): string | undefined {
   let event: unknown;
+  let scanned: unknown[] | undefined;
   if (readsValue) {
-    if (message.value === null) return 'tombstone: the message has no value';
-    if (message.value.length > maxValueBytes) {
-      return `oversized value: ${message.value.length} bytes, above max_value_bytes (${maxValueBytes})`;
+    const valueLength = message.valueLength;
+    if (valueLength < 0) return 'tombstone: the message has no value';
+    if (valueLength > maxValueBytes) {
+      return `oversized value: ${valueLength} bytes, above max_value_bytes (${maxValueBytes})`;
     }
-    try {
-      event = JSON.parse(message.value.toString('utf8'));
-    } catch (error) {
-      return `invalid JSON: ${(error as Error).message}`;
+    if (fields !== undefined && message.scanValue(fields.scanner, fields.values)) scanned = fields.values;
+    else {
+      try {
+        event = JSON.parse(message.valueText());
+      } catch (error) {
+        return `invalid JSON: ${(error as Error).message}`;
+      }
     }
   }
   for (let i = 0; i < columns.length; i++) {
@@ -124,7 +200,9 @@ export function mapMessageInto(
         ? metaValue(message, source.field)
         : source.kind === 'headers'
           ? headerValue(message, source.name)
-          : walk(event, source.steps);
+          : scanned !== undefined
+            ? scanned[fields!.slots[i]!]
+            : walk(event, source.steps);
     if (raw === undefined || raw === null) {
       if (column.required) return `missing required field ${column.path} (column "${column.name}")`;
       out[at + i] = null;
@@ -144,7 +222,7 @@ export function columnsReadValue(columns: readonly CompiledSinkColumn[]): boolea
   return columns.some((c) => c.source.kind === 'value');
 }
 
-function metaValue(message: KafkaMessage, field: 'topic' | 'partition' | 'offset' | 'timestamp' | 'key'): unknown {
+function metaValue(message: SinkMessageSource, field: 'topic' | 'partition' | 'offset' | 'timestamp' | 'key'): unknown {
   switch (field) {
     case 'topic':
       return message.topic;
@@ -155,16 +233,17 @@ function metaValue(message: KafkaMessage, field: 'topic' | 'partition' | 'offset
     case 'timestamp':
       return message.timestamp;
     case 'key':
-      return message.key === null ? null : message.key.toString('utf8');
+      return message.keyText();
   }
 }
 
-function headerValue(message: KafkaMessage, name: string | undefined): unknown {
+function headerValue(message: SinkMessageSource, name: string | undefined): unknown {
+  const headers = message.headers();
   if (name !== undefined) {
-    const header = message.headers.findLast((h) => h.key === name);
+    const header = headers.findLast((h) => h.key === name);
     return header === undefined ? undefined : header.value.toString('utf8');
   }
-  return Object.fromEntries(message.headers.map((h) => [h.key, h.value.toString('utf8')]));
+  return Object.fromEntries(headers.map((h) => [h.key, h.value.toString('utf8')]));
 }
 
 function walk(event: unknown, steps: readonly (string | number)[]): unknown {

@@ -1,6 +1,7 @@
 import type { KafkaMessage } from '../kafka/KafkaClient';
 import type { SqlValue } from '../sqlite/sqliteTypes';
-import { columnsReadValue, mapMessageInto, type CompiledSinkColumn } from './compileSinkColumns';
+import { columnsReadValue, mapMessageInto, valueFieldsOf, type CompiledSinkColumn } from './compileSinkColumns';
+import { PackedSinkMessages } from './packSinkMessages';
 
 /** What the database thread needs to write a sink's batches (plain data: it crosses to the worker). */
 export interface SinkTableSpec {
@@ -22,20 +23,38 @@ export interface MappedSinkBatch {
 }
 
 /**
- * Maps messages to the sink's rows, dead-lettering the ones that cannot be rows. Runs in the
- * database's thread, beside the inserts: the consumer's thread then only reads from Kafka.
+ * Maps a packed batch (see packSinkMessages) of one partition to the sink's rows, dead-lettering
+ * the messages that cannot be rows. Runs in the database's thread, beside the inserts: the
+ * consumer's thread then only reads from Kafka. Events are read straight from the batch's
+ * buffer; only a dead letter is turned into a message (its raw bytes are stored).
  */
-export function mapSinkBatch(messages: readonly KafkaMessage[], spec: SinkTableSpec, failedAt: string): MappedSinkBatch {
+export function mapSinkBatch(
+  packed: ArrayBuffer,
+  topic: string,
+  partition: number,
+  spec: SinkTableSpec,
+  failedAt: string,
+): MappedSinkBatch {
+  const messages = new PackedSinkMessages(packed, topic, partition);
+  return mapNextSinkMessages(messages, messages.count, spec, failedAt);
+}
+
+/**
+ * mapSinkBatch for the next `count` messages of a packed batch (one transaction's, when a batch
+ * holds several): the cursor is left on the last one mapped.
+ */
+export function mapNextSinkMessages(messages: PackedSinkMessages, count: number, spec: SinkTableSpec, failedAt: string): MappedSinkBatch {
   const { columns, maxValueBytes } = spec;
   const width = columns.length;
   const readsValue = columnsReadValue(columns);
-  const values: unknown[] = new Array<unknown>(messages.length * width);
+  const fields = valueFieldsOf(columns);
+  const values: unknown[] = new Array<unknown>(Math.min(count, messages.count - messages.index - 1) * width);
   const deadLetters: SqlValue[][] = [];
   let rows = 0;
-  for (const message of messages) {
-    const reason = mapMessageInto(message, columns, readsValue, maxValueBytes, values, rows * width);
+  for (let taken = 0; taken < count && messages.next(); taken++) {
+    const reason = mapMessageInto(messages, columns, readsValue, maxValueBytes, values, rows * width, fields);
     if (reason === undefined) rows++;
-    else deadLetters.push(deadLetterRow(message, reason, failedAt));
+    else deadLetters.push(deadLetterRow(messages.message(), reason, failedAt));
   }
   values.length = rows * width;
   return { values, rows, deadLetters };

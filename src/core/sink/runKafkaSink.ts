@@ -77,12 +77,19 @@ const GROUP_COMMIT_INTERVAL_MS = 5000;
 const FINAL_GROUP_COMMIT_TIMEOUT_MS = 5000;
 const CATCH_UP_CHECK_MS = 200;
 /**
- * Transactions (and messages) handed to the database thread and not yet committed, at most:
- * enough for the consumer to fetch the next batches while the database writes these, few enough
- * to bound the memory and, with a checkpoint after every transaction, the work a crash loses.
+ * Writes (and messages) handed to the database thread and not yet committed, at most: enough
+ * for the consumer to fetch the next batches while the database writes these, few enough to
+ * bound the memory and, with a checkpoint after every write, the work a crash loses.
  */
-const MAX_PENDING_TRANSACTIONS = 16;
+const MAX_PENDING_WRITES = 16;
 const MAX_PENDING_MESSAGES = 20_000;
+/**
+ * Messages handed over in one write, about: a fetched batch crosses to the database thread in
+ * one message (and one answer) holding several transactions of `batchSize`, instead of one
+ * round trip per transaction, which cost the consumer's thread more than copying the bytes.
+ * Not when every transaction is saved on its own (checkpoint interval 0).
+ */
+const MESSAGES_PER_WRITE = 4096;
 
 function key(topic: string, partition: number): string {
   return `${topic}/${partition}`;
@@ -105,6 +112,13 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
     options.checkpointIntervalMs <= 0
       ? { afterTransaction: true, onClose: true }
       : { everyMs: options.checkpointIntervalMs, onClose: true };
+  // The partitions' offsets are asked for while the database thread starts and opens the file.
+  const uniqueTopics = [...new Set(topics)];
+  const partitionOffsets = client.admin().then(async (admin) => ({
+    admin,
+    offsets: await Promise.all(uniqueTopics.map(async (topic) => ({ topic, offsets: await admin.fetchOffsets(topic) }))),
+  }));
+  partitionOffsets.catch(() => undefined);
   const db = await openSqliteDatabase(options.database, {
     checkpoint: policy,
     ...(options.runIn ? { runIn: options.runIn } : {}),
@@ -144,13 +158,13 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
     }
 
     // Every partition, where it starts (stored offset, else the earliest retained) and ends now.
-    const admin = await client.admin();
+    const { admin, offsets: topicOffsets } = await partitionOffsets;
     const next = new Map<string, number>();
     const end = new Map<string, number>();
     const endAtStart = new Map<string, number>();
     const assignment: (TopicPartition & { start: { offset: number } | 'earliest' })[] = [];
-    for (const topic of [...new Set(topics)]) {
-      for (const o of await admin.fetchOffsets(topic)) {
+    for (const { topic, offsets } of topicOffsets) {
+      for (const o of offsets) {
         const k = key(topic, o.partition);
         const from = stored.get(k);
         if (from !== undefined && from < o.low) {
@@ -244,6 +258,9 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
       return groupCommit;
     };
 
+    // Saving after every transaction (checkpoint interval 0) keeps one transaction per write: a
+    // write resolves once its snapshot is on disk, and each transaction must be, on its own.
+    const transactionsPerWrite = policy.afterTransaction ? 1 : Math.max(1, Math.floor(MESSAGES_PER_WRITE / options.batchSize));
     const consumer = client.assignedConsumer({ partitions: assignment });
     const timers: NodeJS.Timeout[] = [];
     const onAbort = (): void => stop('aborted');
@@ -253,6 +270,7 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
     if (options.groupId !== undefined) timers.push(setInterval(() => void commitGroup(), GROUP_COMMIT_INTERVAL_MS));
     if (options.stopAtEnd) timers.push(setInterval(() => caughtUp() && stop('end'), CATCH_UP_CHECK_MS));
     let failure: unknown;
+    let saved: Promise<unknown> = Promise.resolve();
     /** Transactions given to the database and not yet settled, and how many messages they hold. */
     const pending = new Set<Promise<void>>();
     let pendingMessages = 0;
@@ -275,9 +293,9 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
             control.resumeAt(batch.messages[index]!.offset);
             return;
           }
-          let take = Math.min(options.batchSize, batch.messages.length - index);
+          let take = Math.min(transactionsPerWrite * options.batchSize, batch.messages.length - index);
           if (options.maxMessages !== undefined) take = Math.min(take, options.maxMessages - submitted);
-          const chunk = batch.messages.slice(index, index + take);
+          const chunk = take === batch.messages.length ? batch.messages : batch.messages.slice(index, index + take);
           // Only what the callback needs outlives the handler: messages kept until the database
           // answers would survive the young generation and cost far more to collect.
           const timestamps = options.onCommitted ? chunk.map((m) => m.timestamp) : [];
@@ -295,23 +313,28 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
               messages: packSinkMessages(chunk),
               previousOffset,
               nextOffset,
+              transactionSize: options.batchSize,
               at: new Date().toISOString(),
             })
             .then(
               (written) => {
-                next.set(k, nextOffset);
-                messages += count;
-                rows += written.rows;
-                deadLetters += written.deadLetters;
-                options.onCommitted?.({
-                  topic,
-                  partition,
-                  messages: count,
-                  nextOffset,
-                  rows: written.rows,
-                  deadLetters: written.deadLetters,
-                  timestamps,
-                });
+                let from = 0;
+                for (const transaction of written.transactions) {
+                  next.set(k, transaction.nextOffset);
+                  messages += transaction.messages;
+                  rows += transaction.rows;
+                  deadLetters += transaction.deadLetters;
+                  options.onCommitted?.({
+                    topic,
+                    partition,
+                    messages: transaction.messages,
+                    nextOffset: transaction.nextOffset,
+                    rows: transaction.rows,
+                    deadLetters: transaction.deadLetters,
+                    timestamps: timestamps.slice(from, from + transaction.messages),
+                  });
+                  from += transaction.messages;
+                }
                 if (options.stopAtEnd && caughtUp()) stop('end');
               },
               (error: unknown) => {
@@ -334,7 +357,7 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
             stop('end');
             return;
           }
-          while (pending.size >= MAX_PENDING_TRANSACTIONS || pendingMessages > MAX_PENDING_MESSAGES) await Promise.race(pending);
+          while (pending.size >= MAX_PENDING_WRITES || pendingMessages > MAX_PENDING_MESSAGES) await Promise.race(pending);
           if (options.maxMessages !== undefined && submitted >= options.maxMessages) {
             stop('max-messages');
             if (!last) control.resumeAt(nextOffset);
@@ -354,13 +377,22 @@ export async function runKafkaSink(client: KafkaClient, options: KafkaSinkOption
     } finally {
       for (const timer of timers) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      await consumer.close();
+      const closing = consumer.close();
       // Every transaction handed over settles: what is in the database and what was counted agree.
       await Promise.all(pending);
+      // Saved while the consumer leaves: whatever happened, the file then holds every committed
+      // transaction with its offsets (a failed run keeps what it stored, as closing would).
+      saved = db.checkpoint();
+      saved.catch(() => undefined);
+      await closing;
     }
     failure ??= writeFailure;
+    const saveFailure = await saved.then(
+      () => undefined,
+      (error: unknown) => error ?? new Error(`Saving ${db.file} failed`),
+    );
     if (failure !== undefined) throw failure;
-    await db.checkpoint();
+    if (saveFailure !== undefined) throw saveFailure;
     report();
     if (options.groupId !== undefined) {
       await groupCommit?.catch(() => undefined);

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import { buildSinkStatements } from '../sink/buildSinkStatements';
-import { mapSinkBatch, type SinkTableSpec } from '../sink/mapSinkBatch';
-import { unpackSinkMessages } from '../sink/packSinkMessages';
+import { mapNextSinkMessages, type MappedSinkBatch, type SinkTableSpec } from '../sink/mapSinkBatch';
+import { PackedSinkMessages } from '../sink/packSinkMessages';
 import { loadSqlJs } from '../store/loadSqlJs';
 import { writeFileAtomically } from '../store/writeFileAtomically';
 import { bindParameters } from './bindParameters';
@@ -33,6 +33,7 @@ import type {
   QueryResult,
   RunResult,
   SinkBatchResult,
+  SinkTransactionResult,
   SqlParameters,
   SqlValue,
   TableInfo,
@@ -62,6 +63,8 @@ interface SinkEntry {
   width: number;
   /** By rows per statement. */
   insertRows: Map<number, PreparedEntry>;
+  /** By rows per statement: the array each run binds, filled again for every run (sql.js binds all of an array). */
+  insertParams: Map<number, SqlValue[]>;
   insertRowsSql: (count: number) => string;
   insertDeadLetter: PreparedEntry;
   storeOffset: PreparedEntry;
@@ -88,6 +91,7 @@ export class SqliteEngine implements SqliteOperationHandlers {
   private readonly prepared = new Map<number, PreparedEntry>();
   private nextStatementId = 1;
   private totalChangesStmt: { stmt: Statement; generation: number } | undefined;
+  private lastInsertRowidStmt: { stmt: Statement; generation: number } | undefined;
   private changesAtSave = 0;
   /** True while a snapshot is being written: our own rename is not someone else's change. */
   private writing = false;
@@ -375,6 +379,7 @@ export class SqliteEngine implements SqliteOperationHandlers {
       spec,
       width: spec.columns.length,
       insertRows: new Map([[1, entry(statements.insertRow)]]),
+      insertParams: new Map(),
       insertRowsSql: statements.insertRows,
       insertDeadLetter: entry(statements.insertDeadLetter),
       storeOffset: entry(statements.storeOffset),
@@ -393,15 +398,50 @@ export class SqliteEngine implements SqliteOperationHandlers {
         file: this.file,
         message: `Sink ${args.sinkId} of ${this.file} was closed or never opened here. Open it again.`,
       });
-    const messages = unpackSinkMessages(args.messages, args.topic, args.partition);
-    const mapped = mapSinkBatch(messages, sink.spec, args.at);
+    const messages = new PackedSinkMessages(args.messages, args.topic, args.partition);
+    const size = Math.max(1, args.transactionSize ?? messages.count);
+    const before = this.totalChanges();
+    const transactions: SinkTransactionResult[] = [];
+    let rows = 0;
+    let deadLetters = 0;
+    let previousOffset = args.previousOffset;
+    // One transaction per `size` messages, each with the offset after its last message; a
+    // failure rejects the write and leaves the transactions before it committed.
+    do {
+      const first = messages.index + 1;
+      const mapped = mapNextSinkMessages(messages, size, sink.spec, args.at);
+      const last = messages.index + 1 >= messages.count;
+      const nextOffset = last ? args.nextOffset : messages.offset + 1;
+      this.writeSinkTransaction(sink, mapped, args, previousOffset, nextOffset);
+      transactions.push({ messages: messages.index + 1 - first, nextOffset, rows: mapped.rows, deadLetters: mapped.deadLetters.length });
+      rows += mapped.rows;
+      deadLetters += mapped.deadLetters.length;
+      previousOffset = nextOffset;
+    } while (messages.index + 1 < messages.count);
+    return this.afterWrite(args.checkpoint, {
+      rows,
+      deadLetters,
+      transactions,
+      changes: this.totalChanges() - before,
+      lastInsertRowid: this.lastInsertRowid(),
+      durationMs: performance.now() - started,
+    });
+  }
+
+  /** One transaction of a sink's batch: its rows, its dead letters and the partition's next offset. */
+  private writeSinkTransaction(
+    sink: SinkEntry,
+    mapped: MappedSinkBatch,
+    args: SqliteArgs<'writeSinkBatch'>,
+    previousOffset: number,
+    nextOffset: number,
+  ): void {
     const { values, rows } = mapped;
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
       // As bindParameters binds them: exact integers as numbers, larger ones as text (INTEGER affinity keeps them exact).
       if (typeof value === 'bigint') values[i] = Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
     }
-    const before = this.totalChanges();
     const steps = mapped.deadLetters.length > 0 ? 3 : 2;
     this.db.run('BEGIN');
     try {
@@ -416,9 +456,13 @@ export class SqliteEngine implements SqliteOperationHandlers {
         }
         const stmt = this.statementOf(entry, -1);
         const count = size * sink.width;
+        let params = sink.insertParams.get(size);
+        if (!params) sink.insertParams.set(size, (params = new Array<SqlValue>(count)));
         while (rows - row >= size) {
+          const from = row * sink.width;
+          for (let i = 0; i < count; i++) params[i] = values[from + i] as SqlValue;
           try {
-            stmt.run(values.slice(row * sink.width, row * sink.width + count) as SqlValue[]);
+            stmt.run(params);
           } catch (error) {
             throw this.statementError(error, entry, { step: 0, steps, row, rows });
           }
@@ -435,14 +479,7 @@ export class SqliteEngine implements SqliteOperationHandlers {
         }
       });
       try {
-        this.statementOf(sink.storeOffset, -1).run([
-          sink.spec.table,
-          args.topic,
-          args.partition,
-          args.nextOffset,
-          args.previousOffset,
-          args.at,
-        ]);
+        this.statementOf(sink.storeOffset, -1).run([sink.spec.table, args.topic, args.partition, nextOffset, previousOffset, args.at]);
       } catch (error) {
         throw this.statementError(error, sink.storeOffset, { step: steps - 1, steps, row: 0, rows: 1 });
       }
@@ -452,13 +489,6 @@ export class SqliteEngine implements SqliteOperationHandlers {
       this.rollbackOpenTransaction();
       throw error;
     }
-    return this.afterWrite(args.checkpoint, {
-      rows,
-      deadLetters: mapped.deadLetters.length,
-      changes: this.totalChanges() - before,
-      lastInsertRowid: this.lastInsertRowid(),
-      durationMs: performance.now() - started,
-    });
   }
 
   closeSink(args: { sinkId: number }): null {
@@ -683,6 +713,7 @@ export class SqliteEngine implements SqliteOperationHandlers {
     this.db = db;
     this.generation++;
     this.totalChangesStmt = undefined;
+    this.lastInsertRowidStmt = undefined;
     this.identity = loaded?.identity;
     this.changesAtSave = 0;
     return loaded !== undefined;
@@ -833,7 +864,14 @@ export class SqliteEngine implements SqliteOperationHandlers {
   }
 
   private lastInsertRowid(): number {
-    return Number(this.db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0] ?? 0);
+    // Prepared once, as total_changes(): every write asks for it (a sink hundreds of times a second).
+    if (!this.lastInsertRowidStmt || this.lastInsertRowidStmt.generation !== this.generation)
+      this.lastInsertRowidStmt = { stmt: this.db.prepare('SELECT last_insert_rowid()'), generation: this.generation };
+    const { stmt } = this.lastInsertRowidStmt;
+    stmt.step();
+    const value = Number(stmt.get()[0] ?? 0);
+    stmt.reset();
+    return value;
   }
 
   private checkInterrupted(): void {

@@ -78,4 +78,44 @@ describe.each(['worker', 'thread'] as const)('SqliteSinkWriter (database in %s)'
     expect((await db.query('SELECT next_offset FROM _dagstream_sink_offsets')).rows).toEqual([[0]]);
     await db.close();
   });
+
+  it('cuts a batch into transactions of transactionSize, each with its own offset; a failed one keeps those before it', async () => {
+    const db = await openSinkDatabase(`transactions-${runIn}.sqlite`, runIn);
+    const writer = await db.openSink(spec);
+    const events = (from: number, count: number): string[] => Array.from({ length: count }, (_, i) => JSON.stringify({ id: from + i }));
+    const result = await writer.write({
+      topic: 'weather',
+      partition: 0,
+      messages: packSinkMessages(messages(0, [...events(0, 5), 'not json', ...events(6, 4)])),
+      previousOffset: 0,
+      nextOffset: 12, // the batch ended on a transaction marker after offset 9
+      transactionSize: 4,
+      at: 'now',
+    });
+    expect(result).toMatchObject({ rows: 9, deadLetters: 1 });
+    expect(result.transactions).toEqual([
+      { messages: 4, nextOffset: 4, rows: 4, deadLetters: 0 },
+      { messages: 4, nextOffset: 8, rows: 3, deadLetters: 1 },
+      { messages: 2, nextOffset: 12, rows: 2, deadLetters: 0 },
+    ]);
+    expect((await db.query('SELECT next_offset, previous_offset FROM _dagstream_sink_offsets')).rows).toEqual([[12, 8]]);
+
+    // The second transaction of the next batch fails: the first stays, with its offset.
+    await db.execute(`CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.id = 17 BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+    await expect(
+      writer.write({
+        topic: 'weather',
+        partition: 0,
+        messages: packSinkMessages(messages(12, events(12, 8))),
+        previousOffset: 12,
+        nextOffset: 20,
+        transactionSize: 4,
+        at: 'now',
+      }),
+    ).rejects.toThrow(/refused/);
+    expect((await db.query('SELECT count(*), max(id) FROM events')).rows).toEqual([[13, 15]]);
+    expect((await db.query('SELECT next_offset FROM _dagstream_sink_offsets')).rows).toEqual([[16]]);
+    await writer.close();
+    await db.close();
+  });
 });

@@ -23,6 +23,13 @@ export function openSqlJsDatabase(sql: SqlJsStatic, file: string, bytes: Uint8Ar
       { cause: error },
     );
   }
+  // The image lives in sql.js's in-memory file system and reaches the disk only as whole
+  // snapshots written atomically (CheckpointScheduler), so SQLite's rollback journal file and
+  // syncs protect nothing: a crash loses the image whatever they hold. The journal is kept in
+  // memory (ROLLBACK still works: a failed batch leaves nothing) instead of being written to and
+  // deleted from a file in that file system on every transaction. Neither setting is stored in
+  // the file: sqlite3 and the next open see an ordinary database.
+  db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF');
   return db;
 }
 

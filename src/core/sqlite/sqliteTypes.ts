@@ -157,7 +157,10 @@ export interface TransactionStep {
 /**
  * One batch of a Kafka sink (see src/core/sink): a partition's messages, packed by
  * packSinkMessages, stored as rows and dead letters together with the partition's next offset,
- * in one transaction.
+ * in one transaction, or in several of `transactionSize` messages each, one after the other:
+ * each stores its own rows with the offset after its last message (the last one `nextOffset`),
+ * so every transaction is exactly-once on its own, while the batch crosses to the database's
+ * thread in one message.
  */
 export interface SinkBatchWrite {
   sinkId: number;
@@ -167,16 +170,32 @@ export interface SinkBatchWrite {
   messages: ArrayBuffer;
   /** The stored offset this batch continues from; a transaction that does not continue from it is refused. */
   previousOffset: number;
-  /** The offset stored with the batch: the next one to read. */
+  /** The offset stored with the batch's (last) transaction: the next one to read. */
   nextOffset: number;
+  /** Messages per transaction; default all of them in one. */
+  transactionSize?: number;
   /** ISO time for the offsets' updated_at and the dead letters' failed_at. */
   at: string;
 }
 
-export interface SinkBatchResult extends RunResult {
-  /** Messages stored as rows, and as dead letters. */
+/** One committed transaction of a sink's batch. */
+export interface SinkTransactionResult {
+  /** Messages it held (rows + dead letters), and the offset stored with them. */
+  messages: number;
+  nextOffset: number;
   rows: number;
   deadLetters: number;
+}
+
+export interface SinkBatchResult extends RunResult {
+  /** Messages stored as rows, and as dead letters (all transactions). */
+  rows: number;
+  deadLetters: number;
+  /**
+   * The batch's transactions, in order. When one fails the write rejects, and the ones before it
+   * stay committed (with their offsets: a restart continues after them).
+   */
+  transactions: SinkTransactionResult[];
 }
 
 export type ExportFormat = 'csv' | 'json';
