@@ -15,10 +15,16 @@ import { endOffsets, sqlite3, storedOffsets } from './sinkTestSupport';
 const BEFORE = 100_000;
 const AFTER = 20_000;
 
+/**
+ * Events of about 450 bytes: a backlog of 100,000 (45 MB) is far more than the consumer fetches
+ * ahead (a few MB), so the broker dies while the sink still has most of it to read.
+ */
+const PAD = 'x'.repeat(400);
+
 function events(from: number, count: number): OutgoingMessage[] {
   return Array.from({ length: count }, (_, i) => ({
     key: `k${(from + i) % 31}`,
-    value: JSON.stringify({ id: from + i, v: (from + i) % 1000 }),
+    value: JSON.stringify({ id: from + i, v: (from + i) % 1000, pad: PAD }),
   }));
 }
 
@@ -48,7 +54,8 @@ describe('a broker restart in the middle of a kafka.sink', () => {
       const producer = await client.producer();
       for (let from = 0; from < BEFORE; from += 10_000) await producer.send(topic, events(from, 10_000));
 
-      const database = join(dataDir, 'sink.sqlite');
+      // A database of its own per attempt (a retried test must not count the first attempt's rows).
+      const database = join(await mkdtemp(join(dataDir, 'attempt-')), 'sink.sqlite');
       let rows = 0;
       const commits: number[] = [];
       const sink = runKafkaSink(client, {
