@@ -6,7 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const window: any;
 
-const ORIGIN = 'http://dagstream.bench';
+const ORIGIN = 'https://dagstream.bench';
 
 /** Theme variables a VS Code webview gets from the workbench (Dark Modern), so the canvas paints as it does there. */
 const THEME_CSS = `
