@@ -56,7 +56,9 @@ export async function runCommandFromPalette(page: Page, title: string, timeoutMs
 
 /** Answers the quick input that asks `prompt`. */
 export async function answerInputBox(page: Page, prompt: string, answer: string): Promise<void> {
-  const widget = page.locator(QUICK_INPUT, { hasText: prompt });
+  // Case-sensitive (a plain string matches any case): "Value" must not find the previous step's
+  // "Headers as key=value" still on screen.
+  const widget = page.locator(QUICK_INPUT, { hasText: new RegExp(prompt.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) });
   try {
     await widget.waitFor({ timeout: 10_000 });
   } catch {
@@ -67,7 +69,19 @@ export async function answerInputBox(page: Page, prompt: string, answer: string)
     throw new Error(`No input box asking "${prompt}" appeared; the quick input shows: ${JSON.stringify(shown)}`);
   }
   const input = page.locator(QUICK_INPUT_BOX);
-  await input.fill(answer);
+  // The quick input is reused from step to step, and the extension sets the new step's value (a
+  // remembered one, or empty) a moment after the new prompt shows: typed too early, the answer is
+  // wiped and Enter submits the wrong value. So the answer is typed again until it has stayed in
+  // the box for a while, and only then is Enter pressed.
+  await waitUntil(
+    `the input box to keep the answer to "${prompt}"`,
+    async () => {
+      if ((await input.inputValue()) !== answer) await input.fill(answer);
+      await page.waitForTimeout(150);
+      return (await input.inputValue()) === answer;
+    },
+    10_000,
+  );
   await input.press('Enter');
 }
 
