@@ -4,23 +4,17 @@ import { parseDurationMs } from '../dag/parseDuration';
 import type { TaskRunContext } from '../executor/taskExecution';
 import { DEFAULT_KAFKA_PROFILE } from '../kafka/KafkaConnectionProfile';
 import { compileSinkColumns, type CompiledSinkColumn, type SinkColumnSpec } from '../sink/compileSinkColumns';
+import type { KafkaSinkOptions } from '../sink/runKafkaSink';
 import { parseTopics, positiveNumber } from './kafkaConsumeArguments';
 import { TaskArguments } from './TaskArguments';
 
-/** A `kafka.sink` task's arguments, checked, with the schema's defaults applied. */
-export interface KafkaSinkArguments {
+/** A `kafka.sink` task's arguments, checked, with the schema's defaults applied (the sink's own options, see runKafkaSink, and what the task adds). */
+export interface KafkaSinkArguments extends Pick<
+  KafkaSinkOptions,
+  'topics' | 'database' | 'table' | 'columns' | 'primaryKey' | 'deadLetterTable' | 'batchSize' | 'checkpointIntervalMs' | 'maxValueBytes'
+> {
   readonly profileName: string;
-  readonly topics: readonly string[];
   readonly groupId: string;
-  /** Absolute path of the database file. */
-  readonly database: string;
-  readonly table: string;
-  readonly columns: readonly CompiledSinkColumn[];
-  readonly primaryKey: readonly string[];
-  readonly deadLetterTable: string;
-  readonly batchSize: number;
-  readonly checkpointIntervalMs: number;
-  readonly maxValueBytes: number;
   readonly maxMessages: number | undefined;
   readonly maxMs: number | undefined;
   readonly stopAtEnd: boolean;
