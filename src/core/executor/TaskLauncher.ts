@@ -85,7 +85,7 @@ export class TaskLauncher implements ProcessLauncher {
       while ((end = pending.indexOf('\n')) !== -1) {
         const line = pending.slice(0, end);
         pending = pending.slice(end + 1);
-        if (line.length > 0) this.onReply(JSON.parse(line) as Reply);
+        if (line.length > 0) this.onLine(line);
       }
     });
     child.once('error', (error: NodeJS.ErrnoException) => {
@@ -107,6 +107,18 @@ export class TaskLauncher implements ProcessLauncher {
     // The pipes are sockets at run time; the child process's types only call them streams.
     for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as Socket).unref();
     return child;
+  }
+
+  private onLine(line: string): void {
+    let reply: Reply;
+    try {
+      reply = JSON.parse(line) as Reply;
+    } catch {
+      // Only the launcher writes here; a stray line (a runtime's notice) must not crash the engine.
+      this.stderrTail = `${this.stderrTail}${line}\n`.slice(-2000);
+      return;
+    }
+    this.onReply(reply);
   }
 
   private onReply(reply: Reply): void {
